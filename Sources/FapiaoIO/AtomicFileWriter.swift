@@ -1,0 +1,92 @@
+import Foundation
+import FapiaoCore
+
+/// Writes a file through a buffered temporary file in the same folder, then fsyncs and renames it into place,
+/// so a reader sees the old file or the complete new one, never half a file.
+public final class AtomicFileWriter {
+    /// The final path.
+    public let path: String
+    private let temporaryPath: String
+    private let descriptor: Int32
+    private var buffer: [UInt8] = []
+    private var committed = false
+    private let flushThreshold = 1 << 20
+
+    /// Creates the temporary file next to `path`.
+    public init(path: String) throws {
+        self.path = path
+        temporaryPath = path + ".tmp-\(getpid())"
+        let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw FapiaoError(code: "io.create", message: "cannot create \(path)", cause: String(cString: strerror(errno)))
+        }
+        descriptor = fd
+        buffer.reserveCapacity(flushThreshold)
+    }
+
+    deinit {
+        if !committed {
+            close(descriptor)
+            unlink(temporaryPath)
+        }
+    }
+
+    /// Appends bytes.
+    public func write(_ bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= flushThreshold { try flush() }
+    }
+
+    /// Appends a string's UTF-8 bytes.
+    public func write(_ text: String) throws { try write(Array(text.utf8)) }
+
+    /// Gives direct access to the pending buffer (for formatters that append in place).
+    public func append(_ body: (inout [UInt8]) -> Void) throws {
+        body(&buffer)
+        if buffer.count >= flushThreshold { try flush() }
+    }
+
+    private func flush() throws {
+        var offset = 0
+        try buffer.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let n = Foundation.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw FapiaoError(code: "io.write", message: "cannot write \(path)", cause: String(cString: strerror(errno)))
+                }
+                offset += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, fsyncs and renames the file into place.
+    public func commit() throws {
+        try flush()
+        guard fsync(descriptor) == 0 else {
+            throw FapiaoError(code: "io.fsync", message: "cannot fsync \(path)", cause: String(cString: strerror(errno)))
+        }
+        close(descriptor)
+        committed = true
+        guard rename(temporaryPath, path) == 0 else {
+            unlink(temporaryPath)
+            throw FapiaoError(code: "io.rename", message: "cannot rename into \(path)", cause: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Writes a whole file atomically.
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        let writer = try AtomicFileWriter(path: path)
+        try writer.write(bytes)
+        try writer.commit()
+    }
+}
+
+/// fsyncs a folder so that renames inside it are durable.
+public func fsyncDirectory(_ path: String) {
+    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard fd >= 0 else { return }
+    _ = fsync(fd)
+    close(fd)
+}

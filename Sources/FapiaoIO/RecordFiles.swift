@@ -1,0 +1,68 @@
+import FapiaoCore
+
+/// Writes a stage record file: UTF-8 CSV, LF, a header row, no BOM; atomically.
+public final class RecordFileWriter {
+    private let writer: AtomicFileWriter
+    /// Data rows written (the header not counted).
+    public private(set) var rowCount = 0
+
+    /// Creates the file and writes the header.
+    public init(path: String, header: [String]) throws {
+        writer = try AtomicFileWriter(path: path)
+        try writer.append { CSVFormatter.append(header, to: &$0) }
+    }
+
+    /// Writes one row.
+    public func write(_ row: [String]) throws {
+        try writer.append { CSVFormatter.append(row, to: &$0) }
+        rowCount += 1
+    }
+
+    /// Flushes, fsyncs and renames the file into place.
+    public func commit() throws { try writer.commit() }
+
+    /// Writes a whole record file at once.
+    public static func write(path: String, header: [String], rows: [[String]]) throws {
+        let file = try RecordFileWriter(path: path, header: header)
+        for row in rows { try file.write(row) }
+        try file.commit()
+    }
+}
+
+/// Reads a stage record file written by `RecordFileWriter`, streaming rows as strings.
+public struct RecordFileReader {
+    /// The path read.
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// Calls `body` with the header, then with each row and its line; stops at the end of the file.
+    /// Throws a `FapiaoError` (`stage.corrupt`) when the file is not well-formed.
+    public func forEachRow(header: ([String]) throws -> Void, row: ([String], Int) throws -> Void) throws {
+        let reader = try FileChunkReader(path: path)
+        var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
+        var sawHeader = false
+        try withoutActuallyEscaping(header) { header in
+            try withoutActuallyEscaping(row) { row in
+                let handle: (CSVRecord) throws -> Void = { record in
+                    let strings = record.strings
+                    if sawHeader { try row(strings, record.line) } else { sawHeader = true; try header(strings) }
+                }
+                do {
+                    while try reader.withNextChunk({ try parser.feed($0, emit: handle) }) {}
+                    try parser.finish(emit: handle)
+                } catch let error as CSVParseError {
+                    throw FapiaoError(code: "stage.corrupt", message: "\(path) is not a well-formed record file: \(error)")
+                }
+            }
+        }
+    }
+
+    /// Reads the whole file into memory (for small files such as findings).
+    public func readAll() throws -> (header: [String], rows: [[String]]) {
+        var head: [String] = []
+        var rows: [[String]] = []
+        try forEachRow(header: { head = $0 }, row: { r, _ in rows.append(r) })
+        return (head, rows)
+    }
+}

@@ -1,0 +1,2 @@
+import FapiaoPipeline
+print("fapiao \(fapiaoVersion)")
