@@ -5,6 +5,8 @@ import PackageDescription
 ///
 /// Module graph (one way): fapiao → FapiaoPipeline → FapiaoExtract | FapiaoTransform | FapiaoLoad
 /// → FapiaoIO → FapiaoCore. FapiaoSamples writes sample chains for tests, demos and benchmarks.
+let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
+
 let package = Package(
     name: "fapiao",
     platforms: [.macOS(.v13)],
@@ -17,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -52,10 +55,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "FapiaoTestSupport", dependencies: ["FapiaoCore", "FapiaoIO"], path: "Tests/FapiaoTestSupport"),
-        .testTarget(name: "FapiaoCoreTests", dependencies: ["FapiaoCore", "FapiaoTestSupport"]),
+        .testTarget(name: "FapiaoCoreTests", dependencies: ["FapiaoCore", "FapiaoTestSupport", propertyBased]),
         .testTarget(name: "FapiaoIOTests", dependencies: ["FapiaoIO", "FapiaoTestSupport"]),
         .testTarget(name: "FapiaoExtractTests", dependencies: ["FapiaoExtract", "FapiaoTestSupport"]),
-        .testTarget(name: "FapiaoTransformTests", dependencies: ["FapiaoTransform", "FapiaoTestSupport"]),
+        .testTarget(name: "FapiaoTransformTests", dependencies: ["FapiaoTransform", "FapiaoTestSupport", propertyBased]),
         .testTarget(name: "FapiaoLoadTests", dependencies: ["FapiaoLoad", "FapiaoTestSupport"]),
         .testTarget(name: "FapiaoSamplesTests", dependencies: ["FapiaoSamples", "FapiaoTestSupport"]),
         .testTarget(name: "FapiaoPipelineTests", dependencies: ["FapiaoPipeline", "FapiaoTestSupport"]),
