@@ -25,7 +25,7 @@ struct CSVFileReader {
 
     /// Reads the whole file; throws a `FileFailure` when the file must be dropped.
     mutating func read(_ input: InputByteSource, into emitter: inout RecordEmitter) throws {
-        let prefix = try CSVFileReader.readPrefix(input, wanted: EncodingDetector.bytesWanted(for: source.encoding))
+        let (prefix, prefixError) = CSVFileReader.readPrefix(input, wanted: EncodingDetector.bytesWanted(for: source.encoding))
         let (detected, bomLength) = prefix.withUnsafeBufferPointer { EncodingDetector.detect($0, declared: source.encoding) }
         encoding = detected
         emitter.setEncoding(detected)
@@ -38,7 +38,8 @@ struct CSVFileReader {
             try decoder.decode(bytes) { try parser.feedRows($0, emit: handle) }
         }
         do {
-            try prefix.withUnsafeBufferPointer { try feed(UnsafeBufferPointer(rebasing: $0[bomLength...])) }
+            try prefix.withUnsafeBufferPointer { try feed(UnsafeBufferPointer(rebasing: $0[min(bomLength, $0.count)...])) }
+            if let prefixError { throw prefixError }
             var chunk = [UInt8](repeating: 0, count: 256 * 1024)
             while true {
                 let count = try chunk.withUnsafeMutableBufferPointer { try input.read(into: $0) }
@@ -98,8 +99,9 @@ struct CSVFileReader {
             en: "the record on line \(line) passes \(key) (\(limit) bytes); rejected")
     }
 
-    /// Reads up to `wanted` content bytes (fewer at the end of the file) for encoding detection.
-    private static func readPrefix(_ input: InputByteSource, wanted: Int) throws -> [UInt8] {
+    /// Reads up to `wanted` content bytes (fewer at the end of the file) for encoding detection, and the
+    /// error that stopped it early, if any (thrown once the bytes before it are parsed).
+    private static func readPrefix(_ input: InputByteSource, wanted: Int) -> ([UInt8], Error?) {
         var prefix: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: min(wanted, 256 * 1024))
         do {
@@ -108,10 +110,10 @@ struct CSVFileReader {
                 if count == 0 { break }
                 prefix += chunk[0..<count]
             }
-        } catch let error as FapiaoError {
-            throw FileFailure(error)
+        } catch {
+            return (prefix, error)
         }
-        return prefix
+        return (prefix, nil)
     }
 
     /// The source's delimiter and quote, each one ASCII character (an empty quote: no quoting).

@@ -15,6 +15,8 @@ public final class GzipInflater {
     private var output = [UInt8](repeating: 0, count: 256 * 1024)
     private var inMember = false
     private var members = 0
+    /// An error met in a step that also produced output: raised once that output has been handed over.
+    private var pendingError: FapiaoError?
     /// Compressed bytes consumed so far.
     public private(set) var consumedBytes: Int64 = 0
     /// Bytes produced so far.
@@ -52,8 +54,9 @@ public final class GzipInflater {
     public func inflate(
         _ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>
     ) throws -> (consumed: Int, produced: Int) {
+        if let pendingError { throw pendingError }
         var used = 0, produced = 0
-        while produced < output.count && (used < input.count || inMember) {
+        while produced < output.count && (used < input.count || inMember) && pendingError == nil {
             if !inMember { try startMember(firstByte: input[used]) }
             let step = try inflateStep(
                 UnsafeBufferPointer(rebasing: input[used...]), UnsafeMutableBufferPointer(rebasing: output[produced...]))
@@ -67,6 +70,7 @@ public final class GzipInflater {
 
     /// Ends the input; throws `gzip.truncated` when it stopped inside a member or held no member at all.
     public func finish() throws {
+        if let pendingError { throw pendingError }
         if inMember {
             throw FapiaoError(
                 code: "gzip.truncated",
@@ -101,7 +105,11 @@ public final class GzipInflater {
         let status = CFapiaoZlib.inflate(&stream, Z_NO_FLUSH)
         let consumed = Int(availableIn - stream.avail_in), produced = Int(availableOut - stream.avail_out)
         guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
-            throw zlibError(status, at: consumedBytes + Int64(consumed))
+            let error = zlibError(status, at: consumedBytes + Int64(consumed))
+            guard produced > 0 else { throw error }
+            pendingError = error
+            inflatedBytes += Int64(produced)
+            return (consumed, produced, false)
         }
         consumedBytes += Int64(consumed)
         inflatedBytes += Int64(produced)
