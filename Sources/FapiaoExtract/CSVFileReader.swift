@@ -24,7 +24,7 @@ struct CSVFileReader {
     private var headerIndex: Int { source.csv.headerRow > 0 ? source.csv.skipRows + source.csv.headerRow : 0 }
 
     /// Reads the whole file; throws a `FileFailure` when the file must be dropped.
-    mutating func read(_ input: InputByteSource, into emitter: inout RecordEmitter) throws {
+    mutating func read(_ input: ContentReading, into emitter: inout RecordEmitter) throws {
         let (prefix, prefixError) = CSVFileReader.readPrefix(input, wanted: EncodingDetector.bytesWanted(for: source.encoding))
         let (detected, bomLength) = prefix.withUnsafeBufferPointer { EncodingDetector.detect($0, declared: source.encoding) }
         encoding = detected
@@ -101,7 +101,7 @@ struct CSVFileReader {
 
     /// Reads up to `wanted` content bytes (fewer at the end of the file) for encoding detection, and the
     /// error that stopped it early, if any (thrown once the bytes before it are parsed).
-    private static func readPrefix(_ input: InputByteSource, wanted: Int) -> ([UInt8], Error?) {
+    private static func readPrefix(_ input: ContentReading, wanted: Int) -> ([UInt8], Error?) {
         var prefix: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: min(wanted, 256 * 1024))
         do {

@@ -1,11 +1,17 @@
 import FapiaoCore
 import FapiaoIO
 
+/// Content bytes pulled in pieces: an input file's (`InputByteSource`), or a test's chunks.
+protocol ContentReading: AnyObject {
+    /// Reads up to `destination.count` content bytes; returns 0 at the end of the content.
+    func read(into destination: UnsafeMutableBufferPointer<UInt8>) throws -> Int
+}
+
 /// The content bytes of one input file, pulled in pieces: the file as stored, or inflated when it starts with
 /// the gzip magic (`1F 8B`, whatever its extension). Hashes and counts the stored bytes as it goes.
 ///
 /// A `final class` because it owns the open file and the zlib stream. Never holds more than one read buffer.
-final class InputByteSource {
+final class InputByteSource: ContentReading {
     /// The path opened.
     let path: String
     /// True when the file is gzip data.

@@ -12,7 +12,7 @@ final class LibXMLReader {
 
     private var reader: OpaquePointer?
     private let input: XMLInput
-    private var firstError: (message: String, line: Int)?
+    private var firstError: (message: String, line: Int, entity: Bool)?
 
     /// Prepares libxml2 once per process: refuse external entities, keep errors off stderr.
     static func prepareLibrary() { _ = prepared }
@@ -24,20 +24,29 @@ final class LibXMLReader {
         xmlSetStructuredErrorFunc(nil) { _, _ in }
     }()
 
-    private static let options: Int32 = Int32(bitPattern:
-        XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_BIG_LINES.rawValue
-        | XML_PARSE_COMPACT.rawValue)
+    /// libxml2's error codes about entities (undeclared, loops, external, parameter, unparsed).
+    private static let entityErrors: Set<UInt32> = [
+        XML_ERR_UNDECLARED_ENTITY, XML_WAR_UNDECLARED_ENTITY, XML_ERR_UNPARSED_ENTITY, XML_ERR_ENTITY_IS_EXTERNAL,
+        XML_ERR_ENTITY_IS_PARAMETER, XML_ERR_ENTITY_LOOP, XML_ERR_ENTITY_BOUNDARY, XML_ERR_ENTITY_PE_INTERNAL,
+        XML_ERR_EXT_ENTITY_STANDALONE, XML_ERR_ENTITY_NOT_STARTED, XML_ERR_ENTITY_NOT_FINISHED,
+    ].map(\.rawValue).reduce(into: []) { $0.insert($1) }
 
-    /// Opens a reader over `input`, decoding with `encoding` when given (else as the document says).
+    private static let options = XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_BIG_LINES.rawValue
+        | XML_PARSE_COMPACT.rawValue
+
+    /// Opens a reader over `input`, decoding with `encoding` when given (the document's declaration is then
+    /// ignored), else as the document says.
     init(input: XMLInput, encoding: String?) throws {
         LibXMLReader.prepareLibrary()
         xmlSetStructuredErrorFunc(nil) { _, _ in }
+        cfapiao_xml_collect_generic_errors()
         self.input = input
+        let options = LibXMLReader.options | (encoding == nil ? 0 : XML_PARSE_IGNORE_ENC.rawValue)
         let context = Unmanaged.passUnretained(input).toOpaque()
         reader = xmlReaderForIO({ context, buffer, length in
             guard let context, let buffer else { return -1 }
             return Unmanaged<XMLInput>.fromOpaque(context).takeUnretainedValue().read(buffer, Int(length))
-        }, nil, context, nil, encoding, LibXMLReader.options)
+        }, nil, context, nil, encoding, Int32(bitPattern: options))
         guard let reader else { throw input.failure ?? XMLFailure.empty() }
         let me = Unmanaged.passUnretained(self).toOpaque()
         xmlTextReaderSetStructuredErrorHandler(reader, { context, error in
@@ -53,10 +62,15 @@ final class LibXMLReader {
     func next() throws -> Bool {
         let status = xmlTextReaderRead(reader)
         if let failure = input.failure { throw failure }
-        if let firstError { throw XMLFailure.malformed(firstError.message, line: firstError.line) }
+        if let firstError {
+            if firstError.entity { throw XMLFailure.entities(firstError.message, line: firstError.line) }
+            throw XMLFailure.malformed(firstError.message, line: firstError.line)
+        }
         if status == 1 { return true }
         if status == 0 { return false }
-        throw XMLFailure.malformed("the document is not well-formed", line: parserLine)
+        var detail = String(cString: cfapiao_xml_generic_errors())
+        while let last = detail.last, last == "\n" || last == " " { detail.removeLast() }
+        throw XMLFailure.malformed(detail.isEmpty ? "the document is not well-formed" : detail, line: parserLine)
     }
 
     /// The current node's kind.
@@ -112,20 +126,21 @@ final class LibXMLReader {
         let message = error.pointee.message.map { String(cString: $0) } ?? "error \(error.pointee.code)"
         var trimmed = Substring(message)
         while let last = trimmed.last, last == "\n" || last == " " { trimmed = trimmed.dropLast() }
-        firstError = (String(trimmed), Int(error.pointee.line))
+        let entity = LibXMLReader.entityErrors.contains(UInt32(bitPattern: error.pointee.code))
+        firstError = (String(trimmed), Int(error.pointee.line), entity)
     }
 }
 
 /// The bytes libxml2 reads: the prefix already read for sniffing, then the rest of the input source.
 /// A `final class` because libxml2 holds a pointer to it during the parse.
 final class XMLInput {
-    private let source: InputByteSource
+    private let source: ContentReading
     private let prefix: [UInt8]
     private var offset = 0
     /// The input's failure (a gzip or size-limit error), once one happened.
     private(set) var failure: FileFailure?
 
-    init(source: InputByteSource, prefix: [UInt8]) {
+    init(source: ContentReading, prefix: [UInt8]) {
         self.source = source
         self.prefix = prefix
     }

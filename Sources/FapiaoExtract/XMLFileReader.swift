@@ -43,7 +43,7 @@ struct XMLFileReader {
     static func prepareLibrary() { LibXMLReader.prepareLibrary() }
 
     /// Reads the whole document; throws a `FileFailure` when the file must be dropped.
-    mutating func read(_ input: InputByteSource, into emitter: inout RecordEmitter) throws {
+    mutating func read(_ input: ContentReading, into emitter: inout RecordEmitter) throws {
         let prefix = try XMLFileReader.readPrefix(input)
         let declared = XMLDeclaration.encoding(in: prefix)
         let forced = XMLDeclaration.encodingForParser(declared: declared, source: source.encoding)

@@ -42,7 +42,7 @@ extension XMLFileReader {
     }
 
     /// Reads the first bytes of the document (up to 4 KiB) to find its encoding declaration.
-    static func readPrefix(_ input: InputByteSource) throws -> [UInt8] {
+    static func readPrefix(_ input: ContentReading) throws -> [UInt8] {
         var prefix = [UInt8](repeating: 0, count: 4096)
         var count = 0
         do {
@@ -70,7 +70,8 @@ enum XMLFailure {
             en: "the XML is malformed or truncated at line \(line): \(detail)")
     }
 
-    /// A DOCTYPE declaring entities, or an entity reference: refused (XXE, billion laughs).
+    /// A DOCTYPE declaring entities, an entity reference, or libxml2's error about one: refused (XXE,
+    /// billion laughs).
     static func entities(_ what: String, line: Int) -> FileFailure {
         FileFailure(
             code: "xml.entities", line: line, zh: "XML 含有实体声明或实体引用（出于安全原因拒绝，第 \(line) 行）",
