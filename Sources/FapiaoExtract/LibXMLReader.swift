@@ -38,9 +38,15 @@ final class LibXMLReader {
     /// ignored), else as the document says.
     init(input: XMLInput, encoding: String?) throws {
         LibXMLReader.prepareLibrary()
-        xmlSetStructuredErrorFunc(nil) { _, _ in }
         cfapiao_xml_collect_generic_errors()
         self.input = input
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        let handler: xmlStructuredErrorFunc = { context, error in
+            guard let context, let error else { return }
+            Unmanaged<LibXMLReader>.fromOpaque(context).takeUnretainedValue().capture(error)
+        }
+        // Errors raised without a parser context (encoding conversion) go to this thread's global handler.
+        xmlSetStructuredErrorFunc(me, handler)
         let options = LibXMLReader.options | (encoding == nil ? 0 : XML_PARSE_IGNORE_ENC.rawValue)
         let context = Unmanaged.passUnretained(input).toOpaque()
         reader = xmlReaderForIO({ context, buffer, length in
@@ -48,14 +54,13 @@ final class LibXMLReader {
             return Unmanaged<XMLInput>.fromOpaque(context).takeUnretainedValue().read(buffer, Int(length))
         }, nil, context, nil, encoding, Int32(bitPattern: options))
         guard let reader else { throw input.failure ?? XMLFailure.empty() }
-        let me = Unmanaged.passUnretained(self).toOpaque()
-        xmlTextReaderSetStructuredErrorHandler(reader, { context, error in
-            guard let context, let error else { return }
-            Unmanaged<LibXMLReader>.fromOpaque(context).takeUnretainedValue().capture(error)
-        }, me)
+        xmlTextReaderSetStructuredErrorHandler(reader, handler, me)
     }
 
-    deinit { if let reader { xmlFreeTextReader(reader) } }
+    deinit {
+        if let reader { xmlFreeTextReader(reader) }
+        xmlSetStructuredErrorFunc(nil) { _, _ in }
+    }
 
     /// Moves to the next node; false at the end of the document. Throws the input's failure (a gzip error),
     /// else libxml2's first error, as a `FileFailure`.
@@ -127,40 +132,7 @@ final class LibXMLReader {
         var trimmed = Substring(message)
         while let last = trimmed.last, last == "\n" || last == " " { trimmed = trimmed.dropLast() }
         let entity = LibXMLReader.entityErrors.contains(UInt32(bitPattern: error.pointee.code))
-        firstError = (String(trimmed), Int(error.pointee.line), entity)
-    }
-}
-
-/// The bytes libxml2 reads: the prefix already read for sniffing, then the rest of the input source.
-/// A `final class` because libxml2 holds a pointer to it during the parse.
-final class XMLInput {
-    private let source: ContentReading
-    private let prefix: [UInt8]
-    private var offset = 0
-    /// The input's failure (a gzip or size-limit error), once one happened.
-    private(set) var failure: FileFailure?
-
-    init(source: ContentReading, prefix: [UInt8]) {
-        self.source = source
-        self.prefix = prefix
-    }
-
-    /// libxml2's read callback: up to `length` bytes into `buffer`; 0 at the end, -1 on failure.
-    func read(_ buffer: UnsafeMutablePointer<CChar>, _ length: Int) -> Int32 {
-        let target = UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: UInt8.self)
-        if offset < prefix.count {
-            let count = min(length, prefix.count - offset)
-            prefix.withUnsafeBufferPointer { bytes in
-                if let base = bytes.baseAddress { target.update(from: base + offset, count: count) }
-            }
-            offset += count
-            return Int32(count)
-        }
-        do {
-            return Int32(try source.read(into: UnsafeMutableBufferPointer(start: target, count: length)))
-        } catch {
-            failure = (error as? FapiaoError).map { FileFailure($0) } ?? XMLFailure.malformed("\(error)", line: 0)
-            return -1
-        }
+        let line = error.pointee.line > 0 ? Int(error.pointee.line) : (reader == nil ? 0 : parserLine)
+        firstError = (String(trimmed), line, entity)
     }
 }

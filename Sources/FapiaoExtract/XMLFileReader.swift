@@ -31,7 +31,8 @@ struct XMLFileReader {
         paths = try XMLPathTable(source: source)
         recordName = Array(source.xml.record.utf8)
         rootName = Array(source.xml.root.utf8)
-        values = XMLRecordValues(slots: paths.slotCount)
+        values = XMLRecordValues(
+            slots: paths.slotCount, maxFieldBytes: limits.maxFieldBytes, maxRecordBytes: limits.maxRecordBytes)
         guard !recordName.isEmpty else {
             throw FileFailure(
                 code: "xml.mapping", zh: "未设置 xml.record（记录元素名）", en: "xml.record (the record element's name) is not set",
@@ -48,11 +49,13 @@ struct XMLFileReader {
         let declared = XMLDeclaration.encoding(in: prefix)
         let forced = XMLDeclaration.encodingForParser(declared: declared, source: source.encoding)
         encoding = (forced ?? declared ?? "UTF-8").lowercased()
-        let reader = try LibXMLReader(input: XMLInput(source: input, prefix: prefix), encoding: forced)
+        let content = XMLInput(source: input, prefix: prefix)
+        let reader = try LibXMLReader(input: content, encoding: forced)
         while try reader.next() {
             try visit(reader, emitter: &emitter)
         }
         guard rootSeen else { throw XMLFailure.empty() }
+        try content.readToEnd(line: reader.parserLine)
     }
 
     private mutating func visit(_ reader: LibXMLReader, emitter: inout RecordEmitter) throws {

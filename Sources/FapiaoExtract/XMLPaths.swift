@@ -74,17 +74,21 @@ struct XMLPathTable {
 }
 
 /// The values of one XML record being read: one byte buffer per slot, nil until its element appears.
+/// Values stop growing at the size limits (the record is then rejected), so memory stays bounded.
 struct XMLRecordValues {
     private(set) var values: [[UInt8]?]
     private var closed: [Bool]
-    /// Bytes kept so far (for `limits.max_record_bytes`).
-    private(set) var totalBytes = 0
-    /// The largest value so far (for `limits.max_field_bytes`).
-    private(set) var largestValue = 0
+    private var totalBytes = 0
+    private let maxFieldBytes: Int
+    private let maxRecordBytes: Int
+    /// Set when a value passed `maxFieldBytes` or all of them `maxRecordBytes`.
+    private(set) var overflow: CSVOverflow?
 
-    init(slots: Int) {
+    init(slots: Int, maxFieldBytes: Int, maxRecordBytes: Int) {
         values = Array(repeating: nil, count: slots)
         closed = Array(repeating: false, count: slots)
+        self.maxFieldBytes = maxFieldBytes
+        self.maxRecordBytes = maxRecordBytes
     }
 
     /// Marks a slot's element present (an empty element still gives an empty value).
@@ -92,11 +96,9 @@ struct XMLRecordValues {
 
     /// Appends text to a slot still open.
     mutating func append(_ slot: Int, _ text: UnsafeBufferPointer<UInt8>) {
-        guard !closed[slot] else { return }
+        guard !closed[slot], fits(text.count, after: values[slot]?.count ?? 0) else { return }
         if values[slot] == nil { values[slot] = [] }
         values[slot]?.append(contentsOf: text)
-        totalBytes += text.count
-        largestValue = max(largestValue, values[slot]?.count ?? 0)
     }
 
     /// Ends a slot's first occurrence: later occurrences are ignored.
@@ -104,17 +106,24 @@ struct XMLRecordValues {
 
     /// Sets an attribute's value (the first occurrence wins).
     mutating func set(_ slot: Int, _ text: UnsafeBufferPointer<UInt8>) {
-        guard values[slot] == nil else { return }
+        guard values[slot] == nil, fits(text.count, after: 0) else { return }
         values[slot] = Array(text)
         closed[slot] = true
-        totalBytes += text.count
-        largestValue = max(largestValue, text.count)
     }
 
     /// Clears every slot for the next record.
     mutating func reset() {
         for index in values.indices { values[index] = nil; closed[index] = false }
         totalBytes = 0
-        largestValue = 0
+        overflow = nil
+    }
+
+    /// Counts `count` more bytes into a value of `current` bytes; false (and `overflow` set) past a limit.
+    private mutating func fits(_ count: Int, after current: Int) -> Bool {
+        guard overflow == nil else { return false }
+        if current + count > maxFieldBytes { overflow = .field; return false }
+        if totalBytes + count > maxRecordBytes { overflow = .record; return false }
+        totalBytes += count
+        return true
     }
 }

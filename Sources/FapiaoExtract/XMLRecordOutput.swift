@@ -17,15 +17,13 @@ extension XMLFileReader {
         }
     }
 
-    /// The first limit the record passed, if any.
+    /// The limit the record passed, if any.
     private var oversize: (String, String, Int)? {
-        if values.largestValue > limits.maxFieldBytes {
-            return ("field_too_large", "limits.max_field_bytes", limits.maxFieldBytes)
+        switch values.overflow {
+        case .field: return ("field_too_large", "limits.max_field_bytes", limits.maxFieldBytes)
+        case .record: return ("record_too_large", "limits.max_record_bytes", limits.maxRecordBytes)
+        case nil: return nil
         }
-        if values.totalBytes > limits.maxRecordBytes {
-            return ("record_too_large", "limits.max_record_bytes", limits.maxRecordBytes)
-        }
-        return nil
     }
 
     /// Lays each field's value (its first alternative present) out back to back in `packed`.

@@ -142,4 +142,28 @@ final class ExtractXMLStageTests: XCTestCase {
         let bytes = Fixture.gb18030(document())
         XCTAssertTrue(try failure(bytes: bytes).contains("Input is not proper UTF-8"))
     }
+
+    func testOversizeRecordIsRejectedAndTheOthersSurvive() throws {
+        let big = String(repeating: "长", count: 50)
+        let xml = "<Invoices>\n<Invoice><FPHM>1</FPHM></Invoice>\n<Invoice><FPHM>2</FPHM><Buyer><Name>\(big)</Name></Buyer>"
+            + "</Invoice>\n<Invoice><FPHM>3</FPHM></Invoice></Invoices>"
+        let result = try harness.run([(xmlSource(), [try harness.file("a.xml.gz", Fixture.gzip(xml))])],
+                                     limits: Limits(maxFieldBytes: 100))
+        XCTAssertEqual(try harness.rows("haidian.csv").map { $0[4] }, ["1", "3"])
+        XCTAssertEqual(try harness.rows("rejects.csv"), [["haidian", "in/a.xml.gz", "3", "field_too_large", "", ""]])
+        XCTAssertEqual(result.sources, [SourceCounts(source: "haidian", recordsIn: 3, kept: 2, rejected: 1)])
+    }
+
+    func testUndecodableBytesInAGBKDocumentAreAFileErrorWithLibxml2sReason() throws {
+        let bytes = Fixture.gb18030("<?xml version=\"1.0\" encoding=\"GBK\"?>\n<Invoices><Invoice><FPHM>")
+            + [0x81, 0x20] + Array("</FPHM></Invoice></Invoices>".utf8)
+        let message = try failure(bytes: bytes)
+        XCTAssertEqual(message, "2: file in/a.xml.gz: the XML is malformed or truncated at line 2: input conversion failed due to "
+            + "input error, bytes 0x81 0x20 0x3C 0x2F; none of this file's records was loaded")
+    }
+
+    func testContentAfterTheDocumentIsMalformed() throws {
+        let message = try failure("<Invoices><Invoice><FPHM>1</FPHM></Invoice></Invoices><Invoices/>")
+        XCTAssertTrue(message.contains("Extra content at the end of the document"), message)
+    }
 }
