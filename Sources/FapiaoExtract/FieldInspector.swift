@@ -26,13 +26,16 @@ struct FieldInspector {
 
     /// The verdict on a field that holds a non-ASCII or NUL byte.
     func inspect(_ bytes: UnsafeBufferPointer<UInt8>) -> FieldVerdict {
-        if bytes.contains(UndecodableMarker.lead) || bytes.contains(0) { return .undecodable(hex: rawHex(bytes)) }
-        let found = String(decoding: bytes, as: UTF8.self)
-        if Mojibake.containsReplacement(bytes) { return .textLost(found: found, kind: .replacementCharacters) }
-        if Mojibake.containsRoundTripped(bytes) { return .textLost(found: found, kind: .roundTripped) }
-        if let repaired = Mojibake.repairLatin1(bytes) { return .repaired(text: repaired, found: found, kind: .gbkAsLatin1) }
-        if let repaired = Mojibake.repairUTF8AsGBK(bytes) {
-            return .repaired(text: repaired, found: found, kind: .utf8AsGBK)
+        let scan = FieldScan(bytes)
+        func found() -> String { String(decoding: bytes, as: UTF8.self) }
+        if scan.undecodable { return .undecodable(hex: rawHex(bytes)) }
+        if scan.replacement { return .textLost(found: found(), kind: .replacementCharacters) }
+        if scan.roundTripped { return .textLost(found: found(), kind: .roundTripped) }
+        if scan.onlyLatin1, let repaired = Mojibake.repairLatin1(bytes) {
+            return .repaired(text: repaired, found: found(), kind: .gbkAsLatin1)
+        }
+        if let first = scan.firstNonASCII, let repaired = Mojibake.repairUTF8AsGBK(bytes, firstNonASCII: first) {
+            return .repaired(text: repaired, found: found(), kind: .utf8AsGBK)
         }
         return .clean
     }
@@ -48,6 +51,47 @@ struct FieldInspector {
     }
 }
 
+/// What one pass over a field's bytes finds, for `FieldInspector`.
+struct FieldScan {
+    /// A marker of undecodable bytes, or a NUL.
+    private(set) var undecodable = false
+    /// U+FFFD.
+    private(set) var replacement = false
+    /// `锟斤拷`.
+    private(set) var roundTripped = false
+    /// True when every non-ASCII character is Latin-1 (lead byte C2 or C3).
+    private(set) var onlyLatin1 = true
+    /// The index of the first non-ASCII byte.
+    private(set) var firstNonASCII: Int?
+
+    private static let roundTrip = Array("锟斤拷".utf8)
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                if byte == 0 { undecodable = true; return }
+                continue
+            }
+            if firstNonASCII == nil { firstNonASCII = index }
+            switch byte {
+            case 0x80...0xC3: continue
+            case UndecodableMarker.lead: undecodable = true; return
+            case 0xEF: replacement = replacement || FieldScan.matches([0xEF, 0xBF, 0xBD], bytes, at: index)
+            case 0xE9: roundTripped = roundTripped || FieldScan.matches(FieldScan.roundTrip, bytes, at: index)
+            default: break
+            }
+            onlyLatin1 = false
+        }
+    }
+
+    private static func matches(_ needle: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard index + needle.count <= bytes.count else { return false }
+        for offset in needle.indices where bytes[index + offset] != needle[offset] { return false }
+        return true
+    }
+}
+
 /// Lower-case hex of bytes, without separators.
 func hex(_ bytes: [UInt8]) -> String {
     let digits = Array("0123456789abcdef".utf8)
@@ -58,22 +102,4 @@ func hex(_ bytes: [UInt8]) -> String {
         out.append(digits[Int(byte & 15)])
     }
     return String(decoding: out, as: UTF8.self)
-}
-
-extension UnsafeBufferPointer where Element == UInt8 {
-    /// True when `needle` occurs in the buffer.
-    func contains(bytes needle: [UInt8]) -> Bool {
-        guard needle.count <= count, let first = needle.first else { return false }
-        var index = 0
-        while index + needle.count <= count {
-            if self[index] == first && elementsEqual(needle, start: index) { return true }
-            index += 1
-        }
-        return false
-    }
-
-    private func elementsEqual(_ needle: [UInt8], start: Int) -> Bool {
-        for offset in 1..<needle.count where self[start + offset] != needle[offset] { return false }
-        return true
-    }
 }

@@ -19,16 +19,6 @@ enum Mojibake: String, Hashable, Sendable {
         }
     }
 
-    /// True when the bytes hold U+FFFD.
-    static func containsReplacement(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        bytes.contains(bytes: [0xEF, 0xBF, 0xBD])
-    }
-
-    /// True when the bytes hold `锟斤拷`.
-    static func containsRoundTripped(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        bytes.contains(bytes: Array("锟斤拷".utf8))
-    }
-
     /// The repaired text when every non-ASCII character is Latin-1 and those bytes, read as GB18030, are at
     /// least two CJK characters and nothing else that is not ASCII.
     static func repairLatin1(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
@@ -49,8 +39,8 @@ enum Mojibake: String, Hashable, Sendable {
 
     /// The repaired text when the field's characters, encoded as GB18030, are UTF-8 of at least two CJK
     /// characters. A cheap look at the first non-ASCII character rules out ordinary Chinese text.
-    static func repairUTF8AsGBK(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        guard let first = firstScalar(bytes), let lead = GB18030Table.twoByte(first).map({ $0 >> 8 }),
+    static func repairUTF8AsGBK(_ bytes: UnsafeBufferPointer<UInt8>, firstNonASCII: Int) -> [UInt8]? {
+        guard let first = scalar(bytes, at: firstNonASCII)?.0, let lead = GB18030Table.twoByte(first).map({ $0 >> 8 }),
               (0xE3...0xE9).contains(lead) || lead == 0xEF else { return nil }
         var encoded: [UInt8] = []
         var index = 0
@@ -79,12 +69,6 @@ enum Mojibake: String, Hashable, Sendable {
             return true
         }
         return valid && cjk >= 2
-    }
-
-    /// The first non-ASCII scalar of valid UTF-8 bytes.
-    private static func firstScalar(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32? {
-        guard let index = bytes.firstIndex(where: { $0 >= 0x80 }) else { return nil }
-        return scalar(bytes, at: index)?.0
     }
 
     /// The scalar starting at `index` and its length in bytes; nil when the bytes are not strict UTF-8 there.

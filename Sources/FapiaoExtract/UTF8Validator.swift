@@ -64,6 +64,7 @@ struct UTF8Validator {
     }
 
     /// Classifies the sequence at `index`.
+    @inline(__always)
     static func sequence(_ bytes: UnsafePointer<UInt8>, _ index: Int, _ count: Int) -> UTF8Sequence {
         let lead = bytes[index]
         if lead < 0x80 { return .valid(length: 1) }
