@@ -1,0 +1,69 @@
+import Foundation
+import FapiaoCore
+import Logging
+
+/// Runs nights in order under the pipeline's lock; a backfill stops at the first night that fails.
+public enum NightRunner {
+    /// Runs `body` for each night; returns the exit code of DESIGN.md (0, or 1 when an alert fired).
+    public static func run(
+        pipeline: LoadedPipeline, nights: [BusinessDate], body: (StageRunner) throws -> NightOutcome
+    ) throws -> Int32 {
+        Log.bootstrap()
+        let logger = Logger(label: "fapiao")
+        let lock = try StageLock(path: RunLayout(pipeline: pipeline, date: nights[0]).lockPath)
+        defer { withExtendedLifetime(lock) {} }
+        var code: Int32 = 0
+        for night in nights {
+            logger.info("night \(night): pipeline \(pipeline.spec.name)")
+            let outcome = try body(StageRunner(pipeline: pipeline, date: night, logger: logger))
+            if !outcome.firedAlerts.isEmpty {
+                logger.warning("night \(night): alert: \(outcome.firedAlerts.joined(separator: "; "))")
+                AlertCommand.run(pipeline: pipeline, outcome: outcome, logger: logger)
+                code = 1
+            }
+        }
+        return code
+    }
+}
+
+/// Logging set-up: one bootstrap per process, to standard error.
+public enum Log {
+    private static let once: Void = {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["FAPIAO_LOG_LEVEL"]
+                .flatMap(Logger.Level.init(rawValue:)) ?? .info
+            return handler
+        }
+    }()
+
+    /// Bootstraps logging once.
+    public static func bootstrap() { _ = once }
+}
+
+/// Runs `alerts.command` with the summary path and `FAPIAO_*` variables; a failure is logged, not fatal.
+enum AlertCommand {
+    static func run(pipeline: LoadedPipeline, outcome: NightOutcome, logger: Logger) {
+        let command = pipeline.spec.alerts.command
+        guard !command.isEmpty else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command, "fapiao-alert", outcome.summaryPath ?? ""]
+        process.currentDirectoryURL = URL(fileURLWithPath: pipeline.directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment["FAPIAO_PIPELINE"] = pipeline.spec.name
+        environment["FAPIAO_DATE"] = outcome.date.description
+        environment["FAPIAO_ALERTS"] = outcome.firedAlerts.joined(separator: "; ")
+        environment["FAPIAO_SUMMARY"] = outcome.summaryPath ?? ""
+        process.environment = environment
+        do {
+            try process.run()
+            process.waitUntilExit()
+            if process.terminationStatus != 0 {
+                logger.error("alert command exited \(process.terminationStatus): \(command)")
+            }
+        } catch {
+            logger.error("alert command could not start: \(command): \(error)")
+        }
+    }
+}
