@@ -19,7 +19,7 @@ public enum ArchiveVerifier {
         var lines: [String] = []
         var ok = true
         for input in manifest.inputs {
-            let archived = layout.archiveDirectory + "/" + input.source + "/" + (input.path as NSString).lastPathComponent
+            let archived = InputArchive.archivedPath(layout: layout, source: input.source, relativePath: input.path)
             let path = FileManager.default.fileExists(atPath: archived)
                 ? archived : PathResolver.absolute(input.path, relativeTo: pipelineDirectory)
             let actual = (try? SHA256Hasher.hex(ofFile: path)) ?? "unreadable"

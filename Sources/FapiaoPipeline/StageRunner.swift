@@ -53,6 +53,12 @@ public struct StageRunner {
         for input in inputs {
             logger.info("extract: \(input.source.name): \(input.files.count) file(s)")
         }
+        do {
+            try InputArchive.store(inputs, layout: layout)
+            InputArchive.prune(layout: layout, retentionDays: pipeline.spec.archive.retentionDays)
+        } catch {
+            throw RunError.failed("cannot archive the inputs of \(date) in \(layout.archiveDirectory): \(error)")
+        }
         var result: ExtractResult?
         try stage(.extract) { staging in
             let started = Date()
