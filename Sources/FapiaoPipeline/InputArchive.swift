@@ -12,16 +12,21 @@ public enum InputArchive {
         return layout.archiveDirectory + "/" + source + "/" + parts.joined(separator: "/")
     }
 
-    /// Copies the night's inputs (replacing an earlier copy of the same night).
-    public static func store(_ inputs: [SourceInputs], layout: RunLayout) throws {
+    /// Copies the night's inputs (replacing an earlier copy of the same night) and returns the inputs pointing
+    /// at the archived copies, so that extract reads exactly the bytes kept as evidence. Relative paths (what
+    /// reports show) stay the original ones.
+    public static func store(_ inputs: [SourceInputs], layout: RunLayout) throws -> [SourceInputs] {
         let manager = FileManager.default
-        for input in inputs {
-            for file in input.files {
+        return try inputs.map { input in
+            var archived = input
+            archived.files = try input.files.map { file in
                 let target = archivedPath(layout: layout, source: input.source.name, relativePath: file.relativePath)
                 try manager.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
                                             withIntermediateDirectories: true)
                 try copy(file.absolutePath, to: target)
+                return ResolvedFile(absolutePath: target, relativePath: file.relativePath)
             }
+            return archived
         }
     }
 

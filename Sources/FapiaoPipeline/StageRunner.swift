@@ -49,12 +49,13 @@ public struct StageRunner {
 
     /// The extract stage; fails (exit 3) after publishing when no authority file could be read.
     public func runExtract() throws {
-        let inputs = FileMatcher.inputs(for: pipeline.spec, date: date, pipelineDirectory: pipeline.directory)
-        for input in inputs {
+        let found = FileMatcher.inputs(for: pipeline.spec, date: date, pipelineDirectory: pipeline.directory)
+        let inputs: [SourceInputs]
+        for input in found {
             logger.info("extract: \(input.source.name): \(input.files.count) file(s)")
         }
         do {
-            try InputArchive.store(inputs, layout: layout)
+            inputs = try InputArchive.store(found, layout: layout)
             InputArchive.prune(layout: layout, retentionDays: pipeline.spec.archive.retentionDays)
         } catch {
             throw RunError.failed("cannot archive the inputs of \(date) in \(layout.archiveDirectory): \(error)")
