@@ -15,7 +15,10 @@ public enum NightRunner {
         var code: Int32 = 0
         for night in nights {
             logger.info("night \(night): pipeline \(pipeline.spec.name)")
-            let outcome = try body(StageRunner(pipeline: pipeline, date: night, logger: logger))
+            let started = Date()
+            let runner = StageRunner(pipeline: pipeline, date: night, logger: logger)
+            let outcome = try body(runner)
+            writeMetrics(pipeline: pipeline, runner: runner, outcome: outcome, started: started, logger: logger)
             if !outcome.firedAlerts.isEmpty {
                 logger.warning("night \(night): alert: \(outcome.firedAlerts.joined(separator: "; "))")
                 AlertCommand.run(pipeline: pipeline, outcome: outcome, logger: logger)
@@ -23,6 +26,18 @@ public enum NightRunner {
             }
         }
         return code
+    }
+
+    private static func writeMetrics(pipeline: LoadedPipeline, runner: StageRunner, outcome: NightOutcome,
+                                     started: Date, logger: Logger) {
+        guard !pipeline.spec.metricsFile.isEmpty, outcome.summaryPath != nil else { return }
+        let path = PathResolver.absolute(pipeline.spec.metricsFile, relativeTo: pipeline.directory)
+        do {
+            try MetricsFile.write(path: path, layout: runner.layout, pipeline: pipeline.spec.name,
+                                  seconds: Date().timeIntervalSince(started))
+        } catch {
+            logger.error("cannot write metrics file \(path): \(error)")
+        }
     }
 }
 
