@@ -70,6 +70,13 @@ enum AlertCommand {
         environment["FAPIAO_DATE"] = outcome.date.description
         environment["FAPIAO_ALERTS"] = outcome.firedAlerts.joined(separator: "; ")
         environment["FAPIAO_SUMMARY"] = outcome.summaryPath ?? ""
+        environment["FAPIAO_EXIT"] = String(outcome.exitCode)
+        for severity in Severity.allCases {
+            environment["FAPIAO_\(severity.rawValue.uppercased())"] = String(outcome.openBySeverity[severity] ?? 0)
+        }
+        for type in DiscrepancyType.allCases {
+            environment["FAPIAO_\(type.rawValue.uppercased())"] = String(outcome.openByType[type] ?? 0)
+        }
         process.environment = environment
         do {
             try process.run()

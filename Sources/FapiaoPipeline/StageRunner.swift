@@ -12,6 +12,10 @@ public struct NightOutcome: Sendable {
     public var firedAlerts: [String]
     /// The published `out/summary.json`, when load ran.
     public var summaryPath: String?
+    /// Open discrepancies tonight per severity (empty when load did not run).
+    public var openBySeverity: [Severity: Int] = [:]
+    /// Open discrepancies tonight per type (empty when load did not run).
+    public var openByType: [DiscrepancyType: Int] = [:]
 
     /// 0 done, 1 done with an alert.
     public var exitCode: Int32 { firedAlerts.isEmpty ? 0 : 1 }
@@ -105,7 +109,8 @@ public struct StageRunner {
         }
         let summary = layout.stageDirectory(.load) + "/summary.json"
         let fired = Alerts.fired(pipeline.spec.alerts, result: result)
-        return NightOutcome(date: date, firedAlerts: fired, summaryPath: summary)
+        return NightOutcome(date: date, firedAlerts: fired, summaryPath: summary,
+                            openBySeverity: result.openCountsBySeverity, openByType: result.openCountsByType)
     }
 
     /// The published folder of a stage, or exit 3 naming the command that makes it.
