@@ -41,19 +41,27 @@ public enum NightRunner {
     }
 }
 
-/// Logging set-up: one bootstrap per process, to standard error.
+/// Logging set-up: one bootstrap per process, to standard error, in the format `FAPIAO_LOG_FORMAT` or
+/// `--log-format` chose (plain by default).
 public enum Log {
+    nonisolated(unsafe) private static var format = LogFormat.plain
     private static let once: Void = {
+        let level = ProcessInfo.processInfo.environment["FAPIAO_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["FAPIAO_LOG_LEVEL"]
-                .flatMap(Logger.Level.init(rawValue:)) ?? .info
+            var handler = FapiaoLogHandler(label: label, format: format)
+            handler.logLevel = level
             return handler
         }
     }()
 
-    /// Bootstraps logging once.
-    public static func bootstrap() { _ = once }
+    /// Bootstraps logging once, in `format` (or `FAPIAO_LOG_FORMAT` when nil).
+    public static func bootstrap(format requested: LogFormat? = nil) {
+        if let requested { format = requested }
+        else if let env = ProcessInfo.processInfo.environment["FAPIAO_LOG_FORMAT"].flatMap(LogFormat.init(rawValue:)) {
+            format = env
+        }
+        _ = once
+    }
 }
 
 /// Runs `alerts.command` with the summary path and `FAPIAO_*` variables; a failure is logged, not fatal.

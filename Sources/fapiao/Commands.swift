@@ -22,8 +22,10 @@ struct Run: ParsableCommand {
     @Option(help: "Business date YYYY-MM-DD (default: yesterday in the pipeline's timezone).") var date: String?
     @Option(help: "First night of a backfill.") var from: String?
     @Option(help: "Last night of a backfill.") var to: String?
+    @Option(help: "Log lines as plain text or JSON (default: plain, or FAPIAO_LOG_FORMAT).") var logFormat: LogFormat?
 
     func run() throws {
+        Log.bootstrap(format: logFormat)
         let loaded = try PipelineLoader.load(path: pipeline)
         let nights = try BusinessCalendar.nights(date: date, from: from, to: to, timezone: loaded.spec.timezone)
         let code = try NightRunner.run(pipeline: loaded, nights: nights) { runner in try runner.runAll() }
@@ -39,6 +41,7 @@ protocol StageCommand: ParsableCommand {
 
 extension StageCommand {
     func run() throws {
+        Log.bootstrap(format: night.logFormat)
         let loaded = try night.load()
         let date = try night.night(for: loaded)
         let code = try NightRunner.run(pipeline: loaded, nights: [date]) { runner in try runner.run(Self.stage) }

@@ -46,6 +46,9 @@ struct NightOptions: ParsableArguments {
     @Option(help: "Business date YYYY-MM-DD (default: yesterday in the pipeline's timezone).")
     var date: String?
 
+    @Option(help: "Log lines as plain text or JSON (default: plain, or FAPIAO_LOG_FORMAT).")
+    var logFormat: LogFormat?
+
     /// The loaded pipeline (exit 2 with diagnostics when it is not valid).
     func load() throws -> LoadedPipeline { try PipelineLoader.load(path: pipeline) }
 
@@ -55,3 +58,5 @@ struct NightOptions: ParsableArguments {
         return try BusinessCalendar.parse(date, option: "--date")
     }
 }
+
+extension LogFormat: ExpressibleByArgument {}
