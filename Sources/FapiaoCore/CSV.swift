@@ -37,11 +37,56 @@ public enum CSVParseError: Error, Equatable, Sendable {
     case recordTooLarge(line: Int, limit: Int)
 }
 
+/// Which size limit a record passed; its bytes past the limit were not kept.
+public enum CSVOverflow: Hashable, Sendable {
+    /// One field passed `maxFieldBytes`.
+    case field
+    /// The record's field bytes together passed `maxRecordBytes`.
+    case record
+}
+
+/// A borrowed view of one parsed record, valid only inside the `emit` call that receives it.
+///
+/// The fields' bytes lie back to back in `bytes`; field `i` spans `ends[i - 1] ..< ends[i]` (from 0 for the first).
+public struct CSVRowView {
+    /// The fields' bytes, unquoted, back to back.
+    public let bytes: UnsafeBufferPointer<UInt8>
+    /// The end offset in `bytes` of each field.
+    public let ends: UnsafeBufferPointer<Int>
+    /// The physical line (1-based) where the record starts.
+    public let line: Int
+    /// Set when the record passed a size limit (its field bytes are then incomplete).
+    public let overflow: CSVOverflow?
+
+    /// The number of fields.
+    public var count: Int { ends.count }
+
+    /// The bytes of field `index` (0-based).
+    public subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
+        let start = index == 0 ? 0 : ends[index - 1]
+        return UnsafeBufferPointer(rebasing: bytes[start..<ends[index]])
+    }
+
+    /// Copies the record out; throws the matching `CSVParseError` when it passed a size limit.
+    public func record(maxFieldBytes: Int, maxRecordBytes: Int) throws -> CSVRecord {
+        switch overflow {
+        case .field: throw CSVParseError.fieldTooLarge(line: line, limit: maxFieldBytes)
+        case .record: throw CSVParseError.recordTooLarge(line: line, limit: maxRecordBytes)
+        case nil: return CSVRecord(fields: (0..<count).map { Array(self[$0]) }, line: line)
+        }
+    }
+}
+
 /// An incremental RFC 4180 parser: feed it chunks of any size, it emits records as they complete.
 ///
 /// Quoted fields may hold delimiters, doubled quotes and line breaks; records end at LF, CRLF or a lone CR.
 /// Completely empty lines are skipped. A quote inside an unquoted field, or text after a closing quote,
-/// is kept literally. Output does not depend on how the input is split into chunks.
+/// is kept literally. Output does not depend on how the input is split into chunks. A record past a size
+/// limit stops growing (memory stays bounded) and is emitted with its `overflow` set; the parse goes on.
+///
+///     var parser = CSVParser()
+///     try parser.feedRows(chunk) { row in print(row.line, row.count) }
+///     try parser.finishRows { row in … }   // throws .unclosedQuote when a quote is still open
 public struct CSVParser: Sendable {
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
 
@@ -49,25 +94,33 @@ public struct CSVParser: Sendable {
     public let maxFieldBytes: Int
     public let maxRecordBytes: Int
     private var state = State.fieldStart
-    private var field: [UInt8] = []
-    private var fields: [[UInt8]] = []
-    private var recordBytes = 0
+    private var bytes: [UInt8] = []
+    private var ends: [Int] = []
+    private var fieldStart = 0
+    private var sawQuote = false
+    private var overflow: CSVOverflow?
     private var line = 1
     private var recordLine = 1
-    private var afterCR = false
+    private var pendingCR = false
 
     public init(dialect: CSVDialect = .rfc4180, maxFieldBytes: Int = 1 << 20, maxRecordBytes: Int = 4 << 20) {
         self.dialect = dialect
         self.maxFieldBytes = maxFieldBytes
         self.maxRecordBytes = maxRecordBytes
+        bytes.reserveCapacity(4096)
+        ends.reserveCapacity(64)
     }
 
     /// The physical line the parser is on (1-based).
     public var currentLine: Int { line }
 
+    /// The line where the record being read started.
+    public var currentRecordLine: Int { recordLine }
+
     /// Parses a chunk, calling `emit` for each record that completes inside it.
     public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, emit: (CSVRecord) throws -> Void) throws {
-        for byte in chunk { try consume(byte, emit: emit) }
+        let (field, record) = (maxFieldBytes, maxRecordBytes)
+        try feedRows(chunk) { try emit($0.record(maxFieldBytes: field, maxRecordBytes: record)) }
     }
 
     /// Parses a chunk given as an array.
@@ -77,91 +130,129 @@ public struct CSVParser: Sendable {
 
     /// Ends the input: emits a last record without a line break; an open quote is an error.
     public mutating func finish(emit: (CSVRecord) throws -> Void) throws {
+        let (field, record) = (maxFieldBytes, maxRecordBytes)
+        try finishRows { try emit($0.record(maxFieldBytes: field, maxRecordBytes: record)) }
+    }
+
+    /// Ends the input, emitting a last record as a borrowed view; an open quote is an error.
+    public mutating func finishRows(emit: (CSVRowView) throws -> Void) throws {
+        pendingCR = false
         if state == .quoted { throw CSVParseError.unclosedQuote(line: recordLine) }
-        if state != .fieldStart || !fields.isEmpty { try endRecord(emit: emit) }
+        if state != .fieldStart || !ends.isEmpty { try endRecord(emit: emit) }
     }
 
-    private mutating func consume(_ byte: UInt8, emit: (CSVRecord) throws -> Void) throws {
-        let isLF = byte == 0x0A, isCR = byte == 0x0D
-        defer { afterCR = isCR }
-        if isLF && afterCR && state != .quoted { return }  // second half of CRLF, already ended the record
-        switch state {
-        case .quoted:
-            if byte == dialect.quote { state = .quoteInQuoted; return }
-            if isLF && !afterCR || isCR { line += 1 }
-            try append(byte)
-        case .quoteInQuoted:
-            if byte == dialect.quote { state = .quoted; try append(byte); return }
-            state = .unquoted
-            try structural(byte, isLF: isLF, isCR: isCR, emit: emit)
-        case .fieldStart:
-            if let quote = dialect.quote, byte == quote { state = .quoted; recordBytes += 1; return }
-            try structural(byte, isLF: isLF, isCR: isCR, emit: emit)
-        case .unquoted:
-            try structural(byte, isLF: isLF, isCR: isCR, emit: emit)
-        }
-    }
-
-    private mutating func structural(_ byte: UInt8, isLF: Bool, isCR: Bool, emit: (CSVRecord) throws -> Void) throws {
-        if byte == dialect.delimiter {
-            fields.append(field)
-            field.removeAll(keepingCapacity: true)
-            state = .fieldStart
-            recordBytes += 1
-        } else if isLF || isCR {
-            line += 1
-            if state == .fieldStart && fields.isEmpty && field.isEmpty {
-                recordLine = line  // empty line: skipped
-            } else {
-                try endRecord(emit: emit)
+    /// Parses a chunk, calling `emit` with a borrowed view of each record that completes inside it.
+    public mutating func feedRows(_ chunk: UnsafeBufferPointer<UInt8>, emit: (CSVRowView) throws -> Void) throws {
+        guard let base = chunk.baseAddress else { return }
+        let count = chunk.count
+        var index = 0
+        if pendingCR {
+            pendingCR = false
+            if count > 0 && base[0] == 0x0A {
+                if state == .quoted { append(base, 0, 1) }
+                index = 1
             }
+        }
+        while index < count {
+            switch state {
+            case .fieldStart:
+                if let quote = dialect.quote, base[index] == quote {
+                    state = .quoted; sawQuote = true; index += 1
+                } else {
+                    state = .unquoted
+                }
+            case .unquoted:
+                index = try scanUnquoted(base, index, count, emit: emit)
+            case .quoted:
+                index = scanQuoted(base, index, count)
+            case .quoteInQuoted:
+                if base[index] == dialect.quote {
+                    append(base, index, index + 1); state = .quoted; index += 1
+                } else {
+                    state = .unquoted
+                }
+            }
+        }
+    }
+
+    /// Copies a run of ordinary bytes, then handles the delimiter or line break that ends it.
+    private mutating func scanUnquoted(
+        _ base: UnsafePointer<UInt8>, _ start: Int, _ count: Int, emit: (CSVRowView) throws -> Void
+    ) throws -> Int {
+        let delimiter = dialect.delimiter
+        var index = start
+        while index < count {
+            let byte = base[index]
+            if byte == delimiter || byte == 0x0A || byte == 0x0D { break }
+            index += 1
+        }
+        append(base, start, index)
+        guard index < count else { return index }
+        if base[index] == delimiter {
+            ends.append(bytes.count); fieldStart = bytes.count; state = .fieldStart
+            return index + 1
+        }
+        let next = skipLineBreak(base, index, count)
+        if ends.isEmpty && bytes.isEmpty && !sawQuote && overflow == nil {
+            state = .fieldStart; recordLine = line  // an empty line: skipped
         } else {
-            state = .unquoted
-            try append(byte)
+            try endRecord(emit: emit)
+        }
+        return next
+    }
+
+    /// Copies a run of quoted bytes, counting line breaks, up to the next quote.
+    private mutating func scanQuoted(_ base: UnsafePointer<UInt8>, _ start: Int, _ count: Int) -> Int {
+        let quote = dialect.quote ?? 0
+        var index = start
+        while index < count {
+            let byte = base[index]
+            if byte == quote || byte == 0x0A || byte == 0x0D { break }
+            index += 1
+        }
+        append(base, start, index)
+        guard index < count else { return index }
+        if base[index] == quote { state = .quoteInQuoted; return index + 1 }
+        let next = skipLineBreak(base, index, count)
+        append(base, index, next)
+        return next
+    }
+
+    /// Counts the line break at `index` (LF, CR or CRLF) and returns the index after it.
+    private mutating func skipLineBreak(_ base: UnsafePointer<UInt8>, _ index: Int, _ count: Int) -> Int {
+        line += 1
+        guard base[index] == 0x0D else { return index + 1 }
+        if index + 1 == count { pendingCR = true; return index + 1 }
+        return base[index + 1] == 0x0A ? index + 2 : index + 1
+    }
+
+    /// Appends `base[start..<end]` to the record, unless that passes a size limit.
+    private mutating func append(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) {
+        guard end > start, overflow == nil else { return }
+        let newCount = bytes.count + (end - start)
+        if newCount - fieldStart > maxFieldBytes { overflow = .field; return }
+        if newCount > maxRecordBytes { overflow = .record; return }
+        bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: end - start))
+    }
+
+    private mutating func endRecord(emit: (CSVRowView) throws -> Void) throws {
+        ends.append(bytes.count)
+        defer { resetRecord() }
+        let (line, overflow) = (recordLine, overflow)
+        try bytes.withUnsafeBufferPointer { fieldBytes in
+            try ends.withUnsafeBufferPointer { fieldEnds in
+                try emit(CSVRowView(bytes: fieldBytes, ends: fieldEnds, line: line, overflow: overflow))
+            }
         }
     }
 
-    private mutating func append(_ byte: UInt8) throws {
-        field.append(byte)
-        recordBytes += 1
-        if field.count > maxFieldBytes { throw CSVParseError.fieldTooLarge(line: recordLine, limit: maxFieldBytes) }
-        if recordBytes > maxRecordBytes {
-            throw CSVParseError.recordTooLarge(line: recordLine, limit: maxRecordBytes)
-        }
-    }
-
-    private mutating func endRecord(emit: (CSVRecord) throws -> Void) throws {
-        fields.append(field)
-        let record = CSVRecord(fields: fields, line: recordLine)
-        fields.removeAll(keepingCapacity: true)
-        field.removeAll(keepingCapacity: true)
+    private mutating func resetRecord() {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        fieldStart = 0
+        sawQuote = false
+        overflow = nil
         state = .fieldStart
-        recordBytes = 0
         recordLine = line
-        try emit(record)
-    }
-}
-
-/// Writes RFC 4180 rows (LF line ends): a field is quoted when it holds the delimiter, a quote, CR or LF.
-public enum CSVFormatter {
-    /// Appends one row and its line break to `output`.
-    public static func append(_ row: [String], to output: inout [UInt8], delimiter: UInt8 = UInt8(ascii: ",")) {
-        for (index, value) in row.enumerated() {
-            if index > 0 { output.append(delimiter) }
-            appendField(value, to: &output, delimiter: delimiter)
-        }
-        output.append(0x0A)
-    }
-
-    /// Appends one field, quoted when needed.
-    public static func appendField(_ value: String, to output: inout [UInt8], delimiter: UInt8 = UInt8(ascii: ",")) {
-        let needsQuotes = value.utf8.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-        guard needsQuotes else { output.append(contentsOf: value.utf8); return }
-        output.append(0x22)
-        for byte in value.utf8 {
-            if byte == 0x22 { output.append(0x22) }
-            output.append(byte)
-        }
-        output.append(0x22)
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import FapiaoCore
 import FapiaoIO
 
@@ -27,23 +28,73 @@ public struct SourceInputs: Hashable, Sendable {
 
 /// What the extract stage did, for its manifest.
 public struct ExtractResult: Sendable {
-    /// Per source: `recordsIn` = records extracted; `kept` = records written; `rejected` = rows rejected here.
+    /// Per source, in pipeline order: `recordsIn` = records read from files that did not fail; `kept` = rows
+    /// written to `<source>.csv`; `rejected` = rows written to `rejects.csv`; `inFailedFiles` = records
+    /// read from files that failed (counted under their `file_error`).
     public var sources: [SourceCounts]
+    /// Every input file, in pipeline then path order.
     public var inputs: [InputFileInfo]
     /// Rows written to `findings.csv`.
     public var findings: Int
+    /// Rows written to `rejects.csv`.
+    public var rejects: Int
 
-    public init(sources: [SourceCounts], inputs: [InputFileInfo], findings: Int) {
+    public init(sources: [SourceCounts], inputs: [InputFileInfo], findings: Int, rejects: Int = 0) {
         self.sources = sources
         self.inputs = inputs
         self.findings = findings
+        self.rejects = rejects
     }
 }
 
-/// The extract stage: reads every source's files and writes `<source>.csv` and `findings.csv`.
+/// The extract stage: reads every source's files and writes `<source>.csv` (one per source of the spec,
+/// header only when it has no records), `rejects.csv` and `findings.csv`.
+///
+/// Sources run in parallel; every output is sorted by a stated key, so it does not depend on scheduling:
+/// `<source>.csv` in file (relative path) then line order, `rejects.csv` in pipeline source order then file
+/// then line, `findings.csv` in `Discrepancy.reportOrder`.
 public enum ExtractStage {
-    /// Runs extract into `outputDirectory` (an existing, empty staging folder).
+    /// The header of `rejects.csv`.
+    public static let rejectsHeader = ["_source", "_file", "_line", "reason", "field", "raw"]
+
+    /// Runs extract into `outputDirectory` (an existing, empty staging folder). Throws only when the stage
+    /// cannot produce a result (an output cannot be written); a bad input file is a `file_error` finding.
     public static func run(spec: PipelineSpec, inputs: [SourceInputs], outputDirectory: String) throws -> ExtractResult {
-        throw FapiaoError(code: "not_implemented", message: "extract is not implemented yet")
+        XMLFileReader.prepareLibrary()
+        let jobs = spec.sources.map { source in
+            SourceInputs(source: source, files: inputs.first { $0.source.name == source.name }?.files ?? [])
+        }
+        let results = try runInParallel(jobs, limits: spec.limits, outputDirectory: outputDirectory)
+        let rejects = results.flatMap(\.rejects)
+        try RecordFileWriter.write(path: outputDirectory + "/rejects.csv", header: rejectsHeader, rows: rejects)
+        let findings = results.flatMap(\.findings).sorted(by: findingsOrder)
+        try RecordFileWriter.write(
+            path: outputDirectory + "/findings.csv", header: Discrepancy.findingsHeader,
+            rows: findings.map(\.findingsRow))
+        return ExtractResult(
+            sources: results.map(\.counts), inputs: results.flatMap(\.inputs), findings: findings.count,
+            rejects: rejects.count)
+    }
+
+    /// `Discrepancy.reportOrder`, then the whole row, so that equal keys still sort one way.
+    static func findingsOrder(_ a: Discrepancy, _ b: Discrepancy) -> Bool {
+        if Discrepancy.reportOrder(a, b) { return true }
+        if Discrepancy.reportOrder(b, a) { return false }
+        return a.findingsRow.lexicographicallyPrecedes(b.findingsRow)
+    }
+
+    /// Runs each source on its own worker (as many at once as there are cores); results in job order.
+    private static func runInParallel(
+        _ jobs: [SourceInputs], limits: Limits, outputDirectory: String
+    ) throws -> [SourceExtraction] {
+        var results = [Result<SourceExtraction, Error>?](repeating: nil, count: jobs.count)
+        results.withUnsafeMutableBufferPointer { slots in
+            DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+                slots[index] = Result {
+                    try SourceExtractor.run(jobs[index], limits: limits, outputDirectory: outputDirectory)
+                }
+            }
+        }
+        return try results.map { try ($0 ?? .failure(FapiaoError(code: "extract.internal", message: "a source did not run"))).get() }
     }
 }

@@ -13,7 +13,8 @@ public final class FileChunkReader {
     /// The path as given.
     public let path: String
 
-    /// Opens a file for reading; throws a `FapiaoError` (`io.open`) naming it when it cannot be opened.
+    /// Opens a file for reading (in chunks of `chunkSize` bytes for `withNextChunk`);
+    /// throws a `FapiaoError` (`io.open`) naming it when it cannot be opened.
     public init(path: String, chunkSize: Int = FileChunkReader.defaultChunkSize) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
@@ -28,17 +29,23 @@ public final class FileChunkReader {
 
     /// Calls `body` with the next chunk; returns false at end of file.
     public func withNextChunk(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Bool {
-        let count = try buffer.withUnsafeMutableBytes { raw -> Int in
-            while true {
-                let n = read(descriptor, raw.baseAddress, raw.count)
-                if n >= 0 { return n }
-                if errno == EINTR { continue }
-                throw FapiaoError(code: "io.read", message: "cannot read \(path)", cause: String(cString: strerror(errno)))
-            }
-        }
+        let count = try buffer.withUnsafeMutableBufferPointer { try read(into: $0) }
         guard count > 0 else { return false }
-        bytesRead += Int64(count)
         try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<count])) }
         return true
+    }
+
+    /// Reads up to `destination.count` bytes into `destination`; returns how many, 0 at end of file.
+    public func read(into destination: UnsafeMutableBufferPointer<UInt8>) throws -> Int {
+        guard let address = destination.baseAddress, destination.count > 0 else { return 0 }
+        while true {
+            let count = Foundation.read(descriptor, address, destination.count)
+            if count >= 0 {
+                bytesRead += Int64(count)
+                return count
+            }
+            if errno == EINTR { continue }
+            throw FapiaoError(code: "io.read", message: "cannot read \(path)", cause: String(cString: strerror(errno)))
+        }
     }
 }

@@ -3,19 +3,28 @@ import FapiaoCore
 
 /// Inflates gzip data incrementally through zlib, decoding every member of a concatenated gzip.
 ///
-/// zlib checks each member's CRC-32 and length; a bad one, data after the last member that is not another
-/// gzip member, or input that ends inside a member are errors naming the byte offset in the compressed input.
+/// zlib checks each member's CRC-32 and length. A bad one, bytes after a member that do not start another
+/// gzip member, and input that ends inside a member are `FapiaoError`s whose message names the byte offset
+/// in the compressed input. Output stops with `limit.inflated_bytes` as soon as it passes `maxInflatedBytes`,
+/// so a gzip bomb costs at most one output buffer of work past the limit.
+///
+/// Two ways to drive it: push (`inflate(_:emit:)`, output in pieces of up to 256 KiB) or pull
+/// (`inflate(_:into:)`, as much as fits into the caller's buffer, for readers such as libxml2's).
 public final class GzipInflater {
     private var stream = z_stream()
     private var output = [UInt8](repeating: 0, count: 256 * 1024)
     private var inMember = false
-    private var consumed: Int64 = 0
-    private var pendingMagic: [UInt8] = []
+    private var members = 0
+    /// An error met in a step that also produced output: raised once that output has been handed over.
+    private var pendingError: FapiaoError?
+    /// Compressed bytes consumed so far.
+    public private(set) var consumedBytes: Int64 = 0
     /// Bytes produced so far.
     public private(set) var inflatedBytes: Int64 = 0
     /// Inflating stops with an error past this many bytes (a gzip bomb).
     public let maxInflatedBytes: Int64
 
+    /// Starts a gzip inflater (zlib window bits 15 + 16: gzip only).
     public init(maxInflatedBytes: Int64 = .max) throws {
         self.maxInflatedBytes = maxInflatedBytes
         guard cfapiao_inflateInit2(&stream, 15 + 16) == Z_OK else {
@@ -28,94 +37,107 @@ public final class GzipInflater {
     /// Inflates one chunk of compressed input, calling `emit` with each piece of output.
     public func inflate(_ input: UnsafeBufferPointer<UInt8>, emit: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         var offset = 0
-        while offset < input.count {
-            if !inMember {
-                offset = try startMember(input, at: offset)
-                continue
+        let capacity = output.count
+        while true {
+            let rest = UnsafeBufferPointer(rebasing: input[offset...])
+            let (used, produced) = try output.withUnsafeMutableBufferPointer { try inflate(rest, into: $0) }
+            offset += used
+            if produced > 0 {
+                try output.withUnsafeBufferPointer { try emit(UnsafeBufferPointer(rebasing: $0[0..<produced])) }
             }
-            offset = try inflateMember(input, from: offset, emit: emit)
+            if produced < capacity { return }
         }
     }
 
-    /// Ends the input; throws when it stopped inside a member (a truncated file).
+    /// Inflates from `input` into `output` until the output is full or the input is used up.
+    /// Returns the input bytes consumed and the output bytes produced.
+    public func inflate(
+        _ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>
+    ) throws -> (consumed: Int, produced: Int) {
+        if let pendingError { throw pendingError }
+        var used = 0, produced = 0
+        while produced < output.count && (used < input.count || inMember) && pendingError == nil {
+            if !inMember { try startMember(firstByte: input[used]) }
+            let step = try inflateStep(
+                UnsafeBufferPointer(rebasing: input[used...]), UnsafeMutableBufferPointer(rebasing: output[produced...]))
+            used += step.consumed
+            produced += step.produced
+            if step.ended { inMember = false; members += 1; continue }
+            if step.consumed == 0 && step.produced == 0 { break }
+        }
+        return (used, produced)
+    }
+
+    /// Ends the input; throws `gzip.truncated` when it stopped inside a member or held no member at all.
     public func finish() throws {
-        if inMember || !pendingMagic.isEmpty {
+        if let pendingError { throw pendingError }
+        if inMember {
             throw FapiaoError(
                 code: "gzip.truncated",
-                message: "gzip data ends early at compressed byte \(consumed): the file is truncated (cut short)")
+                message: "gzip data ends early at compressed byte \(consumedBytes): the file is truncated (cut short)")
+        }
+        if members == 0 {
+            throw FapiaoError(code: "gzip.truncated", message: "gzip data ends at compressed byte 0: the file is empty")
         }
     }
 
-    /// Checks the gzip magic of a next member (after the first, anything else is trailing garbage).
-    private func startMember(_ input: UnsafeBufferPointer<UInt8>, at offset: Int) throws -> Int {
-        var index = offset
-        while pendingMagic.count < 2, index < input.count {
-            pendingMagic.append(input[index])
-            index += 1
-        }
-        guard pendingMagic.count == 2 else { return index }
-        guard pendingMagic == [0x1F, 0x8B] else {
-            throw FapiaoError(
-                code: consumed == 0 ? "gzip.not_gzip" : "gzip.trailing_garbage",
-                message: consumed == 0
-                    ? "not gzip data (no gzip magic at byte 0)"
-                    : "unexpected bytes after the gzip data at compressed byte \(consumed)")
-        }
-        inflateReset(&stream)
+    /// Begins the next member; after the first, a byte that cannot start one is trailing garbage.
+    private func startMember(firstByte: UInt8) throws {
+        if members > 0 && firstByte != 0x1F { throw trailingGarbage() }
+        if members > 0 { inflateReset(&stream) }
         inMember = true
-        try feedPending()
-        return index
     }
 
-    private func feedPending() throws {
-        var magic = pendingMagic
-        pendingMagic = []
-        try magic.withUnsafeMutableBufferPointer { buffer in
-            _ = try inflateMember(UnsafeBufferPointer(buffer), from: 0, emit: { _ in })
-        }
+    private func trailingGarbage() -> FapiaoError {
+        FapiaoError(
+            code: "gzip.trailing_garbage",
+            message: "unexpected bytes after the gzip data at compressed byte \(consumedBytes): the file is corrupt")
     }
 
-    private func inflateMember(
-        _ input: UnsafeBufferPointer<UInt8>, from offset: Int, emit: (UnsafeBufferPointer<UInt8>) throws -> Void
-    ) throws -> Int {
-        let available = input.count - offset
-        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress! + offset)
-        stream.avail_in = UInt32(available)
-        var status: Int32 = Z_OK
-        repeat {
-            status = try inflateStep(emit: emit)
-        } while status == Z_OK && (stream.avail_in > 0 || stream.avail_out == 0)
-        let used = available - Int(stream.avail_in)
-        consumed += Int64(used)
-        if status == Z_STREAM_END { inMember = false }
-        return offset + used
-    }
-
-    private func inflateStep(emit: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Int32 {
-        let capacity = output.count
-        let status: Int32 = output.withUnsafeMutableBufferPointer { out in
-            stream.next_out = out.baseAddress
-            stream.avail_out = UInt32(capacity)
-            return CFapiaoZlib.inflate(&stream, Z_NO_FLUSH)
-        }
-        let produced = capacity - Int(stream.avail_out)
-        if status != Z_OK && status != Z_STREAM_END && !(status == Z_BUF_ERROR && produced == 0) {
-            let detail = stream.msg.map { String(cString: $0) } ?? "zlib status \(status)"
-            throw FapiaoError(
-                code: "gzip.corrupt",
-                message: "corrupt gzip data near compressed byte \(consumed + Int64(stream.total_in))",
-                cause: detail)
-        }
-        if produced > 0 {
+    private func inflateStep(
+        _ input: UnsafeBufferPointer<UInt8>, _ out: UnsafeMutableBufferPointer<UInt8>
+    ) throws -> (consumed: Int, produced: Int, ended: Bool) {
+        let availableIn = UInt32(clamping: input.count), availableOut = UInt32(clamping: out.count)
+        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+        stream.avail_in = availableIn
+        stream.next_out = out.baseAddress
+        stream.avail_out = availableOut
+        let status = CFapiaoZlib.inflate(&stream, Z_NO_FLUSH)
+        let consumed = Int(availableIn - stream.avail_in), produced = Int(availableOut - stream.avail_out)
+        guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
+            let error = zlibError(status, at: consumedBytes + Int64(consumed))
+            guard produced > 0 else { throw error }
+            pendingError = error
             inflatedBytes += Int64(produced)
-            guard inflatedBytes <= maxInflatedBytes else {
-                throw FapiaoError(
-                    code: "limit.inflated_bytes",
-                    message: "inflated size passed limits.max_inflated_bytes (\(maxInflatedBytes) bytes)")
-            }
-            try output.withUnsafeBufferPointer { try emit(UnsafeBufferPointer(rebasing: $0[0..<produced])) }
+            return (consumed, produced, false)
         }
-        return status == Z_BUF_ERROR ? Z_OK : status
+        consumedBytes += Int64(consumed)
+        inflatedBytes += Int64(produced)
+        if inflatedBytes > maxInflatedBytes {
+            throw FapiaoError(
+                code: "limit.inflated_bytes",
+                message: "inflated size passed limits.max_inflated_bytes (\(maxInflatedBytes) bytes) "
+                    + "at compressed byte \(consumedBytes): a gzip bomb or an unexpectedly large file")
+        }
+        return (consumed, produced, status == Z_STREAM_END)
+    }
+
+    private func zlibError(_ status: Int32, at offset: Int64) -> FapiaoError {
+        let detail = stream.msg.map { String(cString: $0) } ?? "zlib status \(status)"
+        if members > 0 && stream.total_in < 10 { return trailingGarbage() }
+        switch detail {
+        case "incorrect data check":
+            return FapiaoError(
+                code: "gzip.crc", message: "gzip CRC-32 mismatch at compressed byte \(offset): the file is corrupt",
+                cause: detail)
+        case "incorrect length check":
+            return FapiaoError(
+                code: "gzip.length", message: "gzip length mismatch at compressed byte \(offset): the file is corrupt",
+                cause: detail)
+        default:
+            return FapiaoError(
+                code: "gzip.corrupt", message: "corrupt gzip data at compressed byte \(offset)", cause: detail)
+        }
     }
 }
 
@@ -124,6 +146,7 @@ public final class GzipDeflater {
     private var stream = z_stream()
     private var output = [UInt8](repeating: 0, count: 64 * 1024)
 
+    /// Starts a deflater at a zlib level (1 fastest … 9 smallest).
     public init(level: Int32 = 6) throws {
         guard cfapiao_deflateInit2(&stream, level, 15 + 16) == Z_OK else {
             throw FapiaoError(code: "gzip.init", message: "zlib could not start deflating")

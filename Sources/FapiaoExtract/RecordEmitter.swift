@@ -1,0 +1,133 @@
+import FapiaoCore
+
+/// Writes one source's rows into `<source>.csv` (`_source,_file,_line`, then the extracted fields) straight
+/// from the readers' bytes, checking each field on the way, and collects the current file's
+/// `encoding_error` findings and rejects.
+///
+/// A field of plain ASCII without NUL costs one table lookup per byte; only other fields go to the
+/// `FieldInspector`. A constant fills its field when the field is not mapped or its cell is empty.
+struct RecordEmitter {
+    let source: SourceSpec
+    let fields: [CanonicalField]
+    private let writer: StagedFileWriter
+    private let constants: [[UInt8]?]
+    private let classes: [UInt8] = RecordEmitter.byteClasses()
+    private var prefix: [UInt8] = []
+    private var file = ""
+    private(set) var inspector = FieldInspector(encoding: .utf8)
+    /// The current file's findings (`encoding_error`, `invalid_record`).
+    private(set) var findings: [Discrepancy] = []
+    /// The current file's rejects (`rejects.csv` rows).
+    private(set) var rejects: [[String]] = []
+    /// Rows the current file wrote.
+    private(set) var written = 0
+
+    /// An emitter writing into `writer`, whose header it writes.
+    init(source: SourceSpec, writer: StagedFileWriter) throws {
+        self.source = source
+        self.writer = writer
+        fields = source.extractedFields
+        constants = fields.map { field in
+            source.constants[field].map { value in
+                var out: [UInt8] = []
+                CSVFormatter.appendField(value, to: &out)
+                return out
+            }
+        }
+        let header = ProvenanceColumn.names + fields.map(\.rawValue)
+        try writer.append { CSVFormatter.append(header, to: &$0) }
+    }
+
+    /// Starts a file: resets the per-file findings and rejects.
+    mutating func beginFile(_ relativePath: String, encoding: TextEncoding) {
+        file = relativePath
+        inspector = FieldInspector(encoding: encoding)
+        prefix = []
+        CSVFormatter.append([source.name, relativePath], to: &prefix)
+        prefix[prefix.count - 1] = UInt8(ascii: ",")
+        findings = []
+        rejects = []
+        written = 0
+    }
+
+    /// Sets the encoding the current file's fields were decoded from (once it is known).
+    mutating func setEncoding(_ encoding: TextEncoding) { inspector = FieldInspector(encoding: encoding) }
+
+    /// The `file`/`line`/`source` place of the current file, for findings.
+    var location: (source: SourceSpec, file: String) { (source, file) }
+
+    /// Writes one record; `cell(i)` gives the bytes of field `i`, or nil when the field is not mapped.
+    mutating func write(line: Int, cell: (Int) -> UnsafeBufferPointer<UInt8>?) throws {
+        try writer.append { out in
+            out.append(contentsOf: prefix)
+            appendDecimal(line, to: &out)
+            for index in fields.indices {
+                out.append(UInt8(ascii: ","))
+                if let bytes = cell(index), !bytes.isEmpty {
+                    appendCell(bytes, field: index, line: line, to: &out)
+                } else if let constant = constants[index] {
+                    out.append(contentsOf: constant)
+                }
+            }
+            out.append(0x0A)
+        }
+        written += 1
+    }
+
+    /// Records a rejected record: a `rejects.csv` row and its `invalid_record` finding.
+    mutating func reject(line: Int, reason: String, raw: String, zh: String, en: String) {
+        rejects.append([source.name, file, String(line), reason, "", raw])
+        findings.append(Discrepancy(
+            type: .invalidRecord, severity: .high, branch: branchName, source: source.name, field: "",
+            branchValue: raw, file: file, line: line, messageZh: zh, messageEn: en,
+            action: "请门店核对该行并重新导出 / Ask the branch to check this record and re-export"))
+    }
+
+    /// `field=value` pairs of the mapped cells present, joined with ` | ` (undecodable bytes as `\xNN`).
+    func rawText(cell: (Int) -> UnsafeBufferPointer<UInt8>?) -> String {
+        fields.indices.compactMap { index in
+            cell(index).map { "\(fields[index].rawValue)=\(HeaderName.display($0))" }
+        }.joined(separator: " | ")
+    }
+
+    private var branchName: String { source.role == .branch ? source.name : "" }
+
+    private mutating func appendCell(_ bytes: UnsafeBufferPointer<UInt8>, field: Int, line: Int, to out: inout [UInt8]) {
+        var flags: UInt8 = 0
+        classes.withUnsafeBufferPointer { table in
+            for byte in bytes { flags |= table[Int(byte)] }
+        }
+        if flags & 0b110 != 0 {
+            switch inspector.inspect(bytes) {
+            case .clean: break
+            case .undecodable(let hex):
+                findings.append(undecodable(hex: hex, field: fields[field], line: line, nul: !bytes.contains(0xFF)))
+                return
+            case .textLost(let found, let kind):
+                findings.append(textLost(found: found, kind: kind, field: fields[field], line: line))
+                return
+            case .repaired(let text, let found, let kind):
+                findings.append(repaired(text: text, found: found, kind: kind, field: fields[field], line: line))
+                text.withUnsafeBufferPointer { CSVFormatter.appendField(bytes: $0, to: &out) }
+                return
+            }
+        }
+        if flags & 1 == 0 { out.append(contentsOf: bytes) } else { CSVFormatter.appendQuoted(bytes, to: &out) }
+    }
+
+    /// Bit 1: the byte needs quoting (`,` `"` CR LF); bit 2: not ASCII; bit 4: NUL.
+    private static func byteClasses() -> [UInt8] {
+        var table = [UInt8](repeating: 0, count: 256)
+        for byte in [UInt8(ascii: ","), 0x22, 0x0A, 0x0D] { table[Int(byte)] = 1 }
+        for byte in 0x80...0xFF { table[byte] = 2 }
+        table[0] = 4
+        return table
+    }
+}
+
+/// Appends the decimal digits of a non-negative number.
+@inline(__always)
+func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+    if value >= 10 { appendDecimal(value / 10, to: &out) }
+    out.append(UInt8(truncatingIfNeeded: 48 + value % 10))
+}

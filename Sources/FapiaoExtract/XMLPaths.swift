@@ -1,0 +1,120 @@
+import FapiaoCore
+
+/// The mapped paths of an XML source as a tree of local names below the record element, with the value
+/// slots each element's text or attribute fills.
+///
+/// A column value such as `FPHM`, `Buyer/Name`, `@id` or `Buyer/@id` is a path relative to the record
+/// element; a list of alternatives gives one slot per alternative, and the first alternative present in a
+/// record is used. Within a record, the first occurrence of an element fills its slot.
+struct XMLPathTable {
+    /// One element of the tree: its children by local name, and the slots its text and attributes fill.
+    struct Node {
+        var children: [(name: [UInt8], node: Int)] = []
+        var textSlots: [Int] = []
+        var attributeSlots: [(name: [UInt8], slot: Int)] = []
+    }
+
+    /// Node 0 is the record element.
+    private(set) var nodes = [Node()]
+    /// Per extracted field, its slots in alternative order (empty when the field is only a constant).
+    private(set) var fieldSlots: [[Int]] = []
+    /// The number of slots.
+    private(set) var slotCount = 0
+
+    /// Builds the table for `source`; throws a `FileFailure` for a mapping an XML file cannot have.
+    init(source: SourceSpec) throws {
+        for field in source.extractedFields {
+            switch source.columns[field] {
+            case nil: fieldSlots.append([])
+            case .names(let paths): fieldSlots.append(try paths.map { try add(path: $0, field: field) })
+            case .index:
+                throw FileFailure(
+                    code: "xml.mapping", zh: "xml 数据源不能按列序号映射（字段 \(field.rawValue)）",
+                    en: "an xml source cannot map \(field.rawValue) by column index; use an element path",
+                    action: FileFailure.fixMapping)
+            }
+        }
+    }
+
+    /// The child of `node` named `name`, or nil.
+    func child(of node: Int, named name: UnsafeBufferPointer<UInt8>) -> Int? {
+        for entry in nodes[node].children where entry.name.elementsEqual(name) { return entry.node }
+        return nil
+    }
+
+    private mutating func add(path: String, field: CanonicalField) throws -> Int {
+        var parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let attribute = parts.last?.hasPrefix("@") == true ? String(parts.removeLast().dropFirst()) : nil
+        let validAttribute = attribute.map { !$0.isEmpty } ?? !parts.isEmpty
+        guard validAttribute, !parts.contains(where: \.isEmpty) else {
+            throw FileFailure(
+                code: "xml.mapping", zh: "字段 \(field.rawValue) 的 xml 路径无效：\(path)",
+                en: "the xml path of \(field.rawValue) is not valid: \"\(path)\" (write Name, Parent/Name or Parent/@attr)",
+                action: FileFailure.fixMapping)
+        }
+        var node = 0
+        for part in parts { node = childCreating(part, under: node) }
+        let slot = slotCount
+        slotCount += 1
+        if let attribute {
+            nodes[node].attributeSlots.append((Array(attribute.utf8), slot))
+        } else {
+            nodes[node].textSlots.append(slot)
+        }
+        return slot
+    }
+
+    private mutating func childCreating(_ name: String, under parent: Int) -> Int {
+        let bytes = Array(name.utf8)
+        if let existing = nodes[parent].children.first(where: { $0.name == bytes }) { return existing.node }
+        nodes.append(Node())
+        nodes[parent].children.append((bytes, nodes.count - 1))
+        return nodes.count - 1
+    }
+}
+
+/// The values of one XML record being read: one byte buffer per slot, nil until its element appears.
+struct XMLRecordValues {
+    private(set) var values: [[UInt8]?]
+    private var closed: [Bool]
+    /// Bytes kept so far (for `limits.max_record_bytes`).
+    private(set) var totalBytes = 0
+    /// The largest value so far (for `limits.max_field_bytes`).
+    private(set) var largestValue = 0
+
+    init(slots: Int) {
+        values = Array(repeating: nil, count: slots)
+        closed = Array(repeating: false, count: slots)
+    }
+
+    /// Marks a slot's element present (an empty element still gives an empty value).
+    mutating func open(_ slot: Int) { if values[slot] == nil { values[slot] = [] } }
+
+    /// Appends text to a slot still open.
+    mutating func append(_ slot: Int, _ text: UnsafeBufferPointer<UInt8>) {
+        guard !closed[slot] else { return }
+        if values[slot] == nil { values[slot] = [] }
+        values[slot]?.append(contentsOf: text)
+        totalBytes += text.count
+        largestValue = max(largestValue, values[slot]?.count ?? 0)
+    }
+
+    /// Ends a slot's first occurrence: later occurrences are ignored.
+    mutating func close(_ slot: Int) { if values[slot] != nil { closed[slot] = true } }
+
+    /// Sets an attribute's value (the first occurrence wins).
+    mutating func set(_ slot: Int, _ text: UnsafeBufferPointer<UInt8>) {
+        guard values[slot] == nil else { return }
+        values[slot] = Array(text)
+        closed[slot] = true
+        totalBytes += text.count
+        largestValue = max(largestValue, text.count)
+    }
+
+    /// Clears every slot for the next record.
+    mutating func reset() {
+        for index in values.indices { values[index] = nil; closed[index] = false }
+        totalBytes = 0
+        largestValue = 0
+    }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class FapiaoExtractTestsPlaceholder: XCTestCase {
-    func testTargetBuilds() { XCTAssertTrue(true) }
-}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class FapiaoIOTestsPlaceholder: XCTestCase {
-    func testTargetBuilds() { XCTAssertTrue(true) }
-}
