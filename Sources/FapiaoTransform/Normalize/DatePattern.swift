@@ -52,17 +52,20 @@ public struct DatePattern: Hashable, Sendable {
 
     private static func numberToken(_ scalar: Unicode.Scalar, run: Int, pattern: [Unicode.Scalar]) throws -> Token? {
         let units: [Unicode.Scalar: Unit] = ["y": .year, "M": .month, "d": .day, "H": .hour, "m": .minute, "s": .second]
-        guard let unit = units[scalar] else {
-            if scalar.properties.isAlphabetic && scalar.isASCII {
-                throw FapiaoError(code: "transform.date_format", message:
-                    "date format '\(String(String.UnicodeScalarView(pattern)))' uses '\(scalar)', which fapiao does not "
-                    + "read; use y, M, d, H, m, s and quote literal text ('T')")
-            }
-            return nil
+        let unit = units[scalar]
+        let supported = unit == .year ? run <= 4 : run <= 2
+        guard let unit, supported else {
+            guard scalar.isASCII, scalar.properties.isAlphabetic else { return nil }
+            let letters = String(repeating: String(scalar), count: run)
+            throw FapiaoError(code: "transform.date_format", message:
+                "date format '\(String(String.UnicodeScalarView(pattern)))' uses '\(letters)', which fapiao does not "
+                + "read; use y, M, d, H, m, s (numbers only) and quote literal text ('T')")
         }
-        if unit == .year { return run == 2 ? .number(.year, minDigits: 2, maxDigits: 2)
-                                          : .number(.year, minDigits: run == 1 ? 1 : 4, maxDigits: 4) }
-        return run >= 2 ? .number(unit, minDigits: 2, maxDigits: 2) : .number(unit, minDigits: 1, maxDigits: 2)
+        if unit == .year {
+            return run == 2 ? .number(.year, minDigits: 2, maxDigits: 2)
+                            : .number(.year, minDigits: run == 4 ? 4 : 1, maxDigits: 4)
+        }
+        return run == 2 ? .number(unit, minDigits: 2, maxDigits: 2) : .number(unit, minDigits: 1, maxDigits: 2)
     }
 
     /// Matches NFKC-folded text; the date when the pattern matches and the day exists, `.invalid` when it
