@@ -62,19 +62,21 @@ struct TransformRun {
         case .kept(var record):
             if pass.source.role == .authority { record.invoice.branch = attribution.branch(for: record.invoice.sellerTaxID) }
             guard let key = IdentityNormalizer.packedKey(of: record.invoice.identity) else { return }
-            let verdict = index.admit(key, digest: RecordDigest.digest(record.invoice), location: raw.location,
+            let row = record.invoice.canonicalRow
+            let verdict = index.admit(key, digest: RecordDigest.digest(canonicalRow: row), location: raw.location,
                                       source: position)
             if case .duplicate(let kept, let keptFile, let identical) = verdict {
-                try removeDuplicate(record.invoice, kept: kept, keptFile: keptFile, identical: identical, in: &pass)
+                try removeDuplicate(record.invoice, row: row, kept: kept, keptFile: keptFile, identical: identical,
+                                    in: &pass)
             } else {
-                try keep(record, raw: raw, in: pass)
+                try keep(record, row: row, raw: raw, in: pass)
             }
         }
     }
 
-    private mutating func keep(_ record: NormalizedRecord, raw: RawRecord, in pass: SourcePass) throws {
+    private mutating func keep(_ record: NormalizedRecord, row: [String], raw: RawRecord, in pass: SourcePass) throws {
         let invoice = record.invoice
-        try (pass.source.role == .branch ? invoices : authority).write(invoice.canonicalRow)
+        try (pass.source.role == .branch ? invoices : authority).write(row)
         if pass.source.role == .branch { attribution.noteKept(sellerTaxID: invoice.sellerTaxID, branch: pass.source.name) }
         for value in checks.check(record) {
             try findings.add(pass.factory.suspicious(value, invoice: invoice, asFound: raw[value.field]))
@@ -82,10 +84,10 @@ struct TransformRun {
         counts[pass.position].kept += 1
     }
 
-    private mutating func removeDuplicate(_ invoice: Invoice, kept: KeptRecord, keptFile: String, identical: Bool,
-                                          in pass: inout SourcePass) throws {
+    private mutating func removeDuplicate(_ invoice: Invoice, row: [String], kept: KeptRecord, keptFile: String,
+                                          identical: Bool, in pass: inout SourcePass) throws {
         let keptLine = Int(kept.line)
-        try pass.duplicates.write(invoice.canonicalRow + [keptFile, String(keptLine), identical ? "true" : "false"])
+        try pass.duplicates.write(row + [keptFile, String(keptLine), identical ? "true" : "false"])
         let keptSource = Int(kept.source)
         if keptSource == pass.position {
             try findings.add(pass.factory.duplicateInSource(invoice, keptFile: keptFile, keptLine: keptLine,

@@ -53,10 +53,11 @@ struct DedupeIndex: Sendable {
 /// A 64-bit FNV-1a digest of an invoice's canonical fields, provenance and branch aside: equal digests mean
 /// identical duplicates. Deterministic across runs (unlike `Hasher`).
 enum RecordDigest {
-    static func digest(_ invoice: Invoice) -> UInt64 {
+    /// The digest of a `canonicalRow`: its canonical fields before `branch`, then none of the provenance.
+    static func digest(canonicalRow row: [String]) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for field in CanonicalField.allCases where field != .branch {
-            for byte in invoice.value(of: field).utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for value in row.prefix(CanonicalField.branch.order) {
+            for byte in value.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
             hash = (hash ^ 0x1F) &* 0x100_0000_01b3
         }
         return hash

@@ -72,7 +72,7 @@ public struct DatePattern: Hashable, Sendable {
     /// matches an impossible date, nil when it does not match.
     func match(_ bytes: ArraySlice<UInt8>) -> Parsed<IssueDate>? {
         var rest = bytes
-        var fields: [Unit: Int] = [:]
+        var year = -1, month = 1, day = 1
         for token in tokens {
             switch token {
             case .literal(let literal):
@@ -81,15 +81,17 @@ public struct DatePattern: Hashable, Sendable {
             case .number(let unit, let minDigits, let maxDigits):
                 let digits = rest.prefix(maxDigits).prefix { (48...57).contains($0) }
                 guard digits.count >= minDigits else { return nil }
-                fields[unit] = digits.reduce(0) { $0 * 10 + Int($1 - 48) }
+                let value = digits.reduce(0) { $0 * 10 + Int($1 - 48) }
+                switch unit {
+                case .year: year = maxDigits == 2 ? 2000 + value : value
+                case .month: month = value
+                case .day: day = value
+                case .hour, .minute, .second: break
+                }
                 rest = rest.dropFirst(digits.count)
             }
         }
-        guard DateNormalizer.isIgnorableTime(rest), var year = fields[.year] else { return nil }
-        if tokens.contains(.number(.year, minDigits: 2, maxDigits: 2)) { year += 2000 }
-        guard let date = IssueDate(year: year, month: fields[.month] ?? 1, day: fields[.day] ?? 1) else {
-            return .invalid
-        }
-        return .value(date)
+        guard DateNormalizer.isIgnorableTime(rest), year >= 0 else { return nil }
+        return IssueDate(year: year, month: month, day: day).map { .value($0) } ?? .invalid
     }
 }
