@@ -61,9 +61,8 @@ struct TransformRun {
             counts[position].rejected += 1
         case .kept(var record):
             if pass.source.role == .authority { record.invoice.branch = attribution.branch(for: record.invoice.sellerTaxID) }
-            guard let key = IdentityNormalizer.packedKey(of: record.invoice.identity) else { return }
             let row = record.invoice.canonicalRow
-            let verdict = index.admit(key, digest: RecordDigest.digest(canonicalRow: row), location: raw.location,
+            let verdict = index.admit(record.key, digest: RecordDigest.digest(canonicalRow: row), location: raw.location,
                                       source: position)
             if case .duplicate(let kept, let keptFile, let identical) = verdict {
                 try removeDuplicate(record.invoice, row: row, kept: kept, keptFile: keptFile, identical: identical,

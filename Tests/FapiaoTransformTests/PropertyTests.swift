@@ -104,3 +104,11 @@ import FapiaoCore
         for type in InvoiceType.allCases { #expect(VocabularyNormalizer.type(type.rawValue) == .value(type)) }
     }
 }
+
+/// The hard-coded whitespace set equals Unicode's `White_Space` property.
+@Test func whitespaceTableMatchesUnicode() {
+    for value in UInt32(0)...0x10FFFF {
+        guard let scalar = Unicode.Scalar(value) else { continue }
+        #expect(TextNormalizer.isSpace(scalar) == scalar.properties.isWhitespace, "U+\(String(value, radix: 16))")
+    }
+}

@@ -28,6 +28,10 @@ public enum TextNormalizer {
     /// each line and the whole text trimmed; blank lines kept only between text.
     public static func remark(_ text: String) -> String {
         let visible = UnicodeFolding.nfc(removingInvisibles(text))
+        if !visible.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+            let line = collapsingWhitespace(visible)
+            return line == placeholder ? "" : line
+        }
         var lines: [String] = []
         var line = String.UnicodeScalarView()
         var afterCR = false
@@ -97,9 +101,13 @@ public enum TextNormalizer {
         return !previousSpace || text.isEmpty
     }
 
-    /// Unicode whitespace (including U+3000 and line breaks).
+    /// Unicode `White_Space` (including U+3000 and line breaks), without a property-table lookup.
     static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar.value < 0x80 { return scalar == " " || (0x09...0x0D).contains(scalar.value) }
-        return scalar.properties.isWhitespace
+        switch scalar.value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            return true
+        default:
+            return false
+        }
     }
 }

@@ -19,9 +19,10 @@ struct Rejection: Equatable, Sendable {
     var key: String
 }
 
-/// A normalized record and the money fields written with more than two decimals.
+/// A normalized record, its packed key, and the money fields written with more than two decimals.
 struct NormalizedRecord: Sendable {
     var invoice: Invoice
+    var key: PackedKey
     var moreDecimals: [CanonicalField]
 }
 
@@ -53,7 +54,8 @@ struct RecordNormalizer: Sendable {
     func normalize(_ raw: RawRecord) -> RecordOutcome {
         let identity = IdentityNormalizer.identity(
             code: raw[.invoiceCode], number: raw[.invoiceNumber], digital: raw[.digitalNumber])
-        guard let key = IdentityNormalizer.key(of: identity) else {
+        guard let key = IdentityNormalizer.key(of: identity),
+              let packed = IdentityNormalizer.packedKey(of: identity) else {
             return .rejected(Rejection(reason: .missingKey, field: .invoiceKey, key: ""))
         }
         for field in source.requiredFields where field != .invoiceKey && field != .branch {
@@ -76,7 +78,7 @@ struct RecordNormalizer: Sendable {
         fillDescriptiveFields(of: &invoice, from: raw)
         let moreDecimals = zip([CanonicalField.amount, .tax, .total], money)
             .filter { $0.1.value?.hadMoreDecimals == true }.map(\.0)
-        return .kept(NormalizedRecord(invoice: invoice, moreDecimals: moreDecimals))
+        return .kept(NormalizedRecord(invoice: invoice, key: packed, moreDecimals: moreDecimals))
     }
 
     /// Fields that never reject a record: type, parties, rate, status, red-letter facts, remark.
