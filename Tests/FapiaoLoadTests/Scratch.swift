@@ -1,0 +1,3 @@
+import XCTest
+@testable import FapiaoLoad
+final class ScratchTests: XCTestCase { func testNothing() {} }
