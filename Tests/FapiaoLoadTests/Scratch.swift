@@ -1,3 +1,0 @@
-import XCTest
-@testable import FapiaoLoad
-final class ScratchTests: XCTestCase { func testNothing() {} }
