@@ -49,12 +49,14 @@ enum HTMLChart {
         return svg + "</svg>\n"
     }
 
-    /// The smallest of 4, 8, 20, 40, 80, 200, … at or above `value` (so the four grid lines get round numbers).
+    /// The smallest of 4, 8, 12, 16, 20, 40, 80, 120, … at or above `value` (4 × 1…5 × a power of ten), so the
+    /// four grid lines get whole, round numbers.
     static func niceCeiling(_ value: Int) -> Int {
-        var scale = 1
-        while true {
-            for step in [4, 8, 20] where step * scale >= value { return step * scale }
+        var scale = 4
+        while scale <= Int.max / 50 {
+            for step in 1...5 where step * scale >= value { return step * scale }
             scale *= 10
         }
+        return value
     }
 }
