@@ -52,6 +52,22 @@ enum HistoryDatabase {
         }
     }
 
+    /// Rows per night in each table (`runs`, `discrepancies`, `invoices`), for checks and operators.
+    static func rowCounts(path: String) throws -> [String: [String: Int]] {
+        try guarded(path) {
+            let queue = try DatabaseQueue(path: path)
+            return try queue.read { db in
+                var counts: [String: [String: Int]] = [:]
+                for table in ["runs", "discrepancies", "invoices"] {
+                    for row in try Row.fetchAll(db, sql: "SELECT night, COUNT(*) AS n FROM \(table) GROUP BY night") {
+                        counts[table, default: [:]][row["night"]] = row["n"]
+                    }
+                }
+                return counts
+            }
+        }
+    }
+
     private static func readSnapshot(_ db: Database, before date: BusinessDate, chartNights: Int) throws -> HistorySnapshot {
         guard try db.tableExists("runs") else { return .empty }
         let tonight = date.description
