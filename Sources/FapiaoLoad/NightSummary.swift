@@ -80,14 +80,28 @@ struct NightSummary: Sendable {
         return result
     }
 
-    /// The rows people should look at first: high severity first, then the most money, then report order.
+    /// The rows people should look at first: high severity first; within it, whole files that did not load
+    /// (`file_error`, `missing_source`), then the most money, then report order. One row per invoice and type.
     var topItems: [Finding] {
         let ranked = open.enumerated().sorted { a, b in
-            if a.element.row.severity != b.element.row.severity { return a.element.row.severity < b.element.row.severity }
-            if a.element.stakeFen != b.element.stakeFen { return a.element.stakeFen > b.element.stakeFen }
+            let x = a.element, y = b.element
+            if x.row.severity != y.row.severity { return x.row.severity < y.row.severity }
+            if NightSummary.isFileLevel(x) != NightSummary.isFileLevel(y) { return NightSummary.isFileLevel(x) }
+            if x.stakeFen != y.stakeFen { return x.stakeFen > y.stakeFen }
             return a.offset < b.offset
         }
-        return ranked.prefix(NightSummary.topItemCount).map(\.element)
+        var seen = Set<[String]>()
+        var items: [Finding] = []
+        for (_, finding) in ranked where items.count < NightSummary.topItemCount {
+            let row = finding.row
+            if !row.invoiceKey.isEmpty, !seen.insert([row.type.rawValue, row.source, row.invoiceKey]).inserted { continue }
+            items.append(finding)
+        }
+        return items
+    }
+
+    private static func isFileLevel(_ finding: Finding) -> Bool {
+        finding.row.type == .fileError || finding.row.type == .missingSource
     }
 
     private func grouped(by key: (Finding) -> String, defaults: [String]) -> [String: [DiscrepancyType: Int]] {
