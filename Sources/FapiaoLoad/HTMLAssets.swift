@@ -43,7 +43,8 @@ enum HTMLAssets {
         .scroll{overflow-x:auto}
         table{border-collapse:collapse;width:100%}
         th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
-        th{position:sticky;top:0;background:#f0f4f8;font-weight:600;white-space:nowrap;cursor:pointer;user-select:none}
+        th{background:#f0f4f8;font-weight:600;white-space:nowrap;cursor:pointer;user-select:none}
+        th .en{white-space:normal}
         th .en{display:block;margin-left:0;font-weight:400}
         th[data-dir=asc]::after{content:" ▲"}
         th[data-dir=desc]::after{content:" ▼"}
@@ -52,10 +53,13 @@ enum HTMLAssets {
         td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         td.neg{color:var(--high)}
         td.mono{font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap}
-        td.file{font-size:12px;color:#3e4c59}
+        td.file{font-size:12px;color:#3e4c59;min-width:150px;max-width:220px;white-space:normal;overflow-wrap:anywhere}
+        td.badges,td.field{white-space:nowrap}
+        td.badges .badge{display:block;margin:2px 0;text-align:center}
+        .nowrap{white-space:nowrap}
         td.date{white-space:nowrap}
-        td.msg{min-width:240px}
-        td.act{min-width:180px;color:#3e4c59}
+        td.msg{min-width:220px}
+        td.act{min-width:170px;color:#3e4c59}
         td.sev-high{color:var(--high);font-weight:600}
         td.sev-medium{color:#975a16}
         .badge{display:inline-block;padding:0 6px;border-radius:3px;white-space:nowrap;font-size:12px;color:#fff}

@@ -1,3 +1,4 @@
+import Foundation
 import FapiaoCore
 
 /// The report's tables: per branch, per discrepancy type, and resolved tonight.
@@ -19,16 +20,17 @@ enum HTMLTables {
         html += th("门店", "Branch") + th("记录数", "Records", num: true) + th("未解决", "Open", num: true)
         html += th("新增", "New", num: true) + th("高", "High", num: true) + th("中", "Medium", num: true)
         html += th("提示", "Info", num: true)
-        for type in types { html += th(type.chineseName, type.rawValue, num: true) }
+        for type in types { html += th(type.chineseName, type.rawValue, num: true, breakable: true) }
         html += th("涉及金额", "Money", num: true) + th("已解决", "Resolved", num: true) + "</tr></thead>\n<tbody>\n"
         for group in groups {
             let open = summary.open.filter { NightSummary.group(of: $0) == group }
             let resolved = summary.resolved.filter { NightSummary.group(of: $0) == group }.count
-            html += branchRow(group, open: open, resolved: resolved, records: summary.recordsBySource[group], types: types)
+            let records = summary.branches.contains(group) ? summary.recordsBySource[group] : nil
+            html += branchRow(group, open: open, resolved: resolved, records: records, types: types)
         }
         html += "</tbody>\n<tfoot>"
-        html += branchRow("合计 Total", open: summary.open, resolved: summary.resolved.count,
-                          records: summary.recordsBySource.values.reduce(0, +), types: types)
+        let records = summary.branches.compactMap { summary.recordsBySource[$0] }.reduce(0, +)
+        html += branchRow("合计 Total", open: summary.open, resolved: summary.resolved.count, records: records, types: types)
         return html + "</tfoot>\n</table></div>\n</section>\n"
     }
 
@@ -84,8 +86,10 @@ enum HTMLTables {
     }
 
     /// A header cell; numeric columns sort by number.
-    static func th(_ zh: String, _ en: String, num: Bool = false) -> String {
-        "<th\(num ? " data-type=\"num\"" : "")>\(esc(zh))<span class=\"en\">\(esc(en))</span></th>"
+    /// `breakable` lets a long raw name wrap after its underscores (`missing_in_authority`).
+    static func th(_ zh: String, _ en: String, num: Bool = false, breakable: Bool = false) -> String {
+        let english = breakable ? esc(en).replacingOccurrences(of: "_", with: "_<wbr>") : esc(en)
+        return "<th\(num ? " data-type=\"num\"" : "")>\(esc(zh))<span class=\"en\">\(english)</span></th>"
     }
 
     private static func numberCell(_ value: Int64?, text: String? = nil, tone: Severity? = nil) -> String {

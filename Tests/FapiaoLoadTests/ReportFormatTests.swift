@@ -60,7 +60,7 @@ final class ReportFormatTests: XCTestCase {
         XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         XCTAssertTrue(html.contains("A &amp; B &quot;quoted&quot; &#39;single&#39;"))
         XCTAssertTrue(html.contains("data-branch=\"&lt;b&gt;chaoyang&lt;/b&gt;\""))
-        XCTAssertTrue(html.contains("x/&lt;f&gt;.csv:4"), "every row shows file and line")
+        XCTAssertTrue(html.contains("x/<wbr>&lt;f&gt;.csv:4"), "every row shows file and line")
     }
 
     func testHTMLIsSelfContained() throws {
@@ -73,7 +73,7 @@ final class ReportFormatTests: XCTestCase {
         XCTAssertFalse(html.contains("<link"), "no external style sheets")
         XCTAssertFalse(html.contains("url("), "no fetched assets in CSS")
         XCTAssertEqual(html.components(separatedBy: "<section id=").count - 1, 3 + DiscrepancyType.allCases.count + 1)
-        XCTAssertTrue(html.contains("exports/haidian/2025-04-17/a.xml:12"))
+        XCTAssertTrue(html.contains("exports/<wbr>haidian/<wbr>2025-04-17/<wbr>a.xml:12"))
         XCTAssertTrue(html.contains("=HYPERLINK(&quot;http://x&quot;)"), "the HTML shows the raw value, escaped")
     }
 
