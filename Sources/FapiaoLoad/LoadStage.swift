@@ -52,10 +52,15 @@ public struct LoadResult: Sendable {
 public enum LoadStage {
     /// The output file names.
     public enum Output {
+        /// The canonical dataset (machine-facing).
         public static let canonical = "canonical.csv"
+        /// The discrepancy rows for people (BOM, bilingual header, formula-safe).
         public static let discrepancies = "discrepancies.csv"
+        /// Counts, money at stake and top items; what `fapiao report` and alerts read.
         public static let summary = "summary.json"
+        /// The self-contained HTML report.
         public static let report = "report.html"
+        /// Branch records to re-upload.
         public static let repairBatch = "repair-batch.csv"
     }
 
@@ -68,6 +73,7 @@ public enum LoadStage {
         let rejects = try LoadInputs.readRejects(path: paths.rejects, branchSources: Set(spec.branchSources.map(\.name)))
         let reconciler = Reconciler(spec: spec, facts: InputFacts(findings: stageFindings), rejects: rejects)
         let reconciliation = try reconciler.run(branchPath: paths.branchInvoices, authorityPath: paths.authorityInvoices)
+        try requireAuthority(spec: spec, facts: reconciler.facts, kept: reconciliation.authorityInvoices)
         let snapshot = try HistoryDatabase.snapshot(
             path: request.historyDatabasePath, before: request.date, chartNights: spec.load.historyNights)
         var findings = stageFindings.map { Finding(row: $0) } + reconciliation.findings
@@ -89,6 +95,16 @@ public enum LoadStage {
         let databasePath = request.historyDatabasePath
         return LoadResult(openCountsByType: summary.counts, openCountsBySeverity: summary.countsBySeverity,
                           outputs: outputs, commitHistory: { try HistoryDatabase.commit(path: databasePath, night: night) })
+    }
+
+    /// Throws `load.no_authority` when no authority record was kept and every authority source had no file or
+    /// only failed files: reconciling against nothing would report every branch invoice as missing.
+    static func requireAuthority(spec: PipelineSpec, facts: InputFacts, kept: Int) throws {
+        let sources = spec.authoritySources.map(\.name)
+        guard kept == 0, !sources.isEmpty,
+              sources.allSatisfy({ facts.missingSources.contains($0) || facts.failedFiles[$0] != nil }) else { return }
+        throw FapiaoError(code: "load.no_authority", message: "the authority source \(sources.joined(separator: ", ")) "
+                          + "has no usable file tonight (see extract/findings.csv); fix the authority export and re-run")
     }
 
     private static func writeOutputs(_ directory: String, reconciliation: Reconciliation, rows: [Finding],

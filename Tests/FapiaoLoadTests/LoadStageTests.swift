@@ -92,3 +92,23 @@ final class LoadStageTests: XCTestCase {
         XCTAssertEqual(summary?["records_by_source"] as? [String: Int], ["chaoyang": 6, "haidian": 4, "tax-bureau": 10])
     }
 }
+
+final class AuthorityGuardTests: XCTestCase {
+    func testNoUsableAuthorityFileIsARunFailure() throws {
+        let root = try TestSupport.temporaryDirectory("fapiao-load")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let missing = Discrepancy(type: .missingSource, severity: .high, source: "tax-bureau", file: "authority/20250417/tax-export.csv",
+                                  messageZh: "无文件", messageEn: "no file")
+        let night = NightFixture(branch: [invoice("25112000000000000001")], extractFindings: [missing])
+        XCTAssertThrowsError(try LoadStage.run(try night.write(root: root, date: "2025-04-17"))) { error in
+            XCTAssertEqual((error as? FapiaoError)?.code, "load.no_authority")
+        }
+    }
+
+    func testAnEmptyButPresentAuthorityFileIsReconciled() throws {
+        let root = try TestSupport.temporaryDirectory("fapiao-load")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let night = NightFixture(branch: [invoice("25112000000000000001")])
+        XCTAssertEqual(try LoadStage.run(try night.write(root: root, date: "2025-04-17")).openCountsByType[.missingInAuthority], 1)
+    }
+}
