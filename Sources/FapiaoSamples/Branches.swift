@@ -41,15 +41,19 @@ struct ChainPlan {
     init(count: Int, seed: UInt64) {
         var random = SampleRandom(seed: seed, stream: 0xB4A)
         var planned: [Branch] = []
+        var sellers = Set<String>()
         for index in 0..<count {
             let (name, chinese) = ChainPlan.naming(index)
             let fate: Branch.Fate
             if index == count - 1 || index % 40 == 39 { fate = .missingSource }
             else if index % 40 == 1 { fate = .truncatedFile }
             else { fate = .delivered }
+            var seller = TaxID.makeUSCC(&random)
+            while sellers.contains(seller) { seller = TaxID.makeUSCC(&random) }
+            sellers.insert(seller)
             planned.append(Branch(
                 index: index, name: name, dialect: ExportDialect.allCases[index % ExportDialect.allCases.count],
-                sellerID: TaxID.makeUSCC(&random), sellerName: ChainPlan.chainName + chinese, fate: fate))
+                sellerID: seller, sellerName: ChainPlan.chainName + chinese, fate: fate))
         }
         branches = planned
     }

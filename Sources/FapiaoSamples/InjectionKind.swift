@@ -84,7 +84,4 @@ struct InjectionSchedule {
 
     /// The injection planned at invoice `index`, if any.
     func kind(at index: Int) -> InjectionKind? { kinds[index] }
-
-    /// Every planned injection.
-    var all: [InjectionKind] { Array(kinds.values) }
 }
