@@ -81,7 +81,8 @@ struct Samples: ParsableCommand {
 
     func run() throws {
         let options = SampleOptions(seed: seed, branches: branches, invoicesPerBranch: invoicesPerBranch)
-        try SampleChain.write(to: out, options: options)
-        print("wrote sample chain to \(out)")
+        let summary = try SampleChain.write(to: out, options: options, pipelineFile: pipelineFile)
+        print("wrote \(summary.invoices) invoices of \(branches) branches, their authority export and truth.json to \(out)")
+        print("pipeline file: \(summary.pipelineFile)")
     }
 }
