@@ -112,3 +112,13 @@ import FapiaoCore
     }
     #expect(mismatches.isEmpty)
 }
+
+/// The table of common rate spellings gives what the general parse gives.
+@Test func commonRateSpellingsMatchTheGeneralParse() {
+    for percent in TaxRateNormalizer.knownPercents {
+        for text in ["\(percent)%", "\(percent)", percent < 10 ? "0.0\(percent)" : "0.\(percent)"] {
+            #expect(TaxRateNormalizer.parse(text) == .value(.single(.percent(percent))), "\(text)")
+            #expect(TaxRateNormalizer.parse(" \(text) ") == .value(.single(.percent(percent))), "\(text)")
+        }
+    }
+}
