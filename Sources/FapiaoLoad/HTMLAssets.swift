@@ -58,7 +58,8 @@ enum HTMLAssets {
         td.badges .badge{display:block;margin:2px 0;text-align:center}
         .nowrap{white-space:nowrap}
         td.date{white-space:nowrap}
-        td.msg{min-width:220px}
+        td.msg{min-width:220px;overflow-wrap:anywhere}
+        td.val{max-width:260px;overflow-wrap:anywhere}
         td.act{min-width:170px;color:#3e4c59}
         td.sev-high{color:var(--high);font-weight:600}
         td.sev-medium{color:#975a16}
