@@ -50,6 +50,7 @@ enum HTMLAssets {
         th[data-dir=desc]::after{content:" ▼"}
         tbody tr:hover{background:#f8fafc}
         tfoot td{font-weight:600;border-top:2px solid var(--line)}
+        table.branches td:first-child{white-space:nowrap}
         td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         td.neg{color:var(--high)}
         td.mono{font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap}
