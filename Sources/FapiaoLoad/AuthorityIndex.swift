@@ -1,12 +1,5 @@
 import FapiaoCore
 
-/// A discrepancy row and the money it puts at stake.
-struct Finding: Hashable, Sendable {
-    var row: Discrepancy
-    /// |价税合计| of the invoice behind the row, in fen; set on one row per invoice and type, else 0.
-    var stakeFen: Int64 = 0
-}
-
 /// Interns repeated strings (seller tax IDs recur on every invoice of a branch, buyers recur too),
 /// so the authority index holds each distinct value once. Index 0 is the empty string.
 struct StringPool: Sendable {

@@ -27,7 +27,16 @@ enum DiscrepancyCSV {
         cells[9] = Labels.fieldLabel(row.field)
         cells[10] = Labels.valueLabel(field: row.field, value: row.branchValue)
         cells[11] = Labels.valueLabel(field: row.field, value: row.authorityValue)
-        return cells.map(safeCell)
+        return cells.map { safeCell(fitted($0)) }
+    }
+
+    /// Excel's limit on the characters of a cell.
+    static let maxCellCharacters = 32_767
+
+    /// A cell cut to Excel's limit (ending in `…`), so one huge raw value cannot break the sheet.
+    static func fitted(_ text: String) -> String {
+        guard text.utf16.count > maxCellCharacters else { return text }
+        return String(text.prefix(maxCellCharacters - 1000)) + "…"
     }
 
     /// Writes the file: BOM, header, rows in the given order.

@@ -50,6 +50,7 @@ enum HTMLAssets {
         th[data-dir=desc]::after{content:" ▼"}
         tbody tr:hover{background:#f8fafc}
         tfoot td{font-weight:600;border-top:2px solid var(--line)}
+        table.branches td:first-child{white-space:nowrap}
         td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         td.neg{color:var(--high)}
         td.mono{font-family:ui-monospace,Menlo,Consolas,monospace;white-space:nowrap}
@@ -58,7 +59,8 @@ enum HTMLAssets {
         td.badges .badge{display:block;margin:2px 0;text-align:center}
         .nowrap{white-space:nowrap}
         td.date{white-space:nowrap}
-        td.msg{min-width:220px}
+        td.msg{min-width:220px;overflow-wrap:anywhere}
+        td.val{max-width:260px;overflow-wrap:anywhere}
         td.act{min-width:170px;color:#3e4c59}
         td.sev-high{color:var(--high);font-weight:600}
         td.sev-medium{color:#975a16}

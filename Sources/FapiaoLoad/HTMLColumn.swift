@@ -70,7 +70,7 @@ struct HTMLColumn: Sendable {
         if field == CanonicalField.status.rawValue, let zh = Labels.chineseInvoiceStatus(text) {
             return "<td>\(esc(zh))<div class=\"en\">\(esc(text))</div></td>"
         }
-        return "<td class=\"val\">\(esc(text))</td>"
+        return "<td class=\"val\">\(HTMLReport.escShort(text))</td>"
     }
 
     private static func money(_ finding: Finding) -> String {
@@ -79,7 +79,8 @@ struct HTMLColumn: Sendable {
     }
 
     private static func message(_ finding: Finding) -> String {
-        "<td class=\"msg\">\(esc(finding.row.messageZh))<div class=\"en\">\(esc(finding.row.messageEn))</div></td>"
+        "<td class=\"msg\">\(HTMLReport.escShort(finding.row.messageZh))"
+            + "<div class=\"en\">\(HTMLReport.escShort(finding.row.messageEn))</div></td>"
     }
 
     private static func action(_ finding: Finding) -> String {

@@ -99,6 +99,14 @@ enum HTMLReport {
             + "<div class=\"value\">\(esc(value))</div><div class=\"note\">\(esc(note))</div></div>\n"
     }
 
+    /// The most characters of one value a table cell shows (the full value is in discrepancies.csv).
+    static let maxCellCharacters = 300
+
+    /// A value cut to `maxCellCharacters`, ending in `…`, then escaped.
+    static func escShort(_ text: String) -> String {
+        esc(text.count > maxCellCharacters ? String(text.prefix(maxCellCharacters)) + "…" : text)
+    }
+
     /// HTML-escapes text for element content and quoted attribute values.
     static func esc(_ text: String) -> String {
         var out = ""

@@ -63,6 +63,13 @@ enum HistoryTracker {
     }
 }
 
+/// A discrepancy row and the money it puts at stake.
+struct Finding: Hashable, Sendable {
+    var row: Discrepancy
+    /// |价税合计| of the invoice behind the row, in fen; set on one row per invoice and type, else 0.
+    var stakeFen: Int64 = 0
+}
+
 /// Sorts findings by `Discrepancy.reportOrder`, then by id and the whole row, so the order never depends on input order.
 func sortForReport(_ findings: [Finding]) -> [Finding] {
     findings.sorted { a, b in

@@ -78,10 +78,12 @@ enum LoadInputs {
         return counts
     }
 
-    /// A stage manifest, or nil when the file is absent or unreadable (counts then fall back to the files).
-    static func readManifest(path: String) -> StageManifest? {
+    /// The per-source counts of a stage manifest, or nil when the file is absent or has no readable `sources`
+    /// (counts then fall back to the files). Only `sources` is read, so other manifest keys may change freely.
+    static func readManifestSources(path: String) -> [SourceCounts]? {
+        struct Sources: Decodable { var sources: [SourceCounts] }
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return try? JSONDecoder().decode(StageManifest.self, from: data)
+        return try? JSONDecoder().decode(Sources.self, from: data).sources
     }
 
     private static func requireFile(_ path: String) throws {

@@ -66,16 +66,41 @@ public enum LoadStage {
 
     /// Runs load into `request.outputDirectory`.
     public static func run(_ request: LoadRequest) throws -> LoadResult {
-        let spec = request.spec
         let paths = LoadInputPaths(request)
-        let repairColumns = try RepairBatch.columns(spec.load)
+        let repairColumns = try RepairBatch.columns(request.spec.load)
+        let (stageFindings, reconciliation) = try reconcile(request, paths: paths)
+        let snapshot = try HistoryDatabase.snapshot(
+            path: request.historyDatabasePath, before: request.date, chartNights: request.spec.load.historyNights)
+        let summary = try summarize(request, paths: paths, stageFindings: stageFindings,
+                                    reconciliation: reconciliation, snapshot: snapshot)
+        let rows = sortForReport(summary.open + summary.resolved)
+        let summaryText = SummaryJSON.document(summary).text
+        let outputs = try writeOutputs(request.outputDirectory, reconciliation: reconciliation, rows: rows,
+                                       summary: summary, summaryText: summaryText, repairColumns: repairColumns)
+        let night = NightRecord(
+            date: request.date, pipeline: request.spec.name, previousNight: snapshot.latestNight, rows: rows,
+            canonical: reconciliation.canonical, open: summary.tonight, newCount: summary.newCount,
+            resolvedCount: summary.resolved.count, summaryJSON: summaryText)
+        let databasePath = request.historyDatabasePath
+        return LoadResult(openCountsByType: summary.counts, openCountsBySeverity: summary.countsBySeverity,
+                          outputs: outputs, commitHistory: { try HistoryDatabase.commit(path: databasePath, night: night) })
+    }
+
+    /// Reads the stage findings and reconciles kept branch invoices against kept authority invoices.
+    private static func reconcile(_ request: LoadRequest, paths: LoadInputPaths) throws -> ([Discrepancy], Reconciliation) {
+        let spec = request.spec
         let stageFindings = try LoadInputs.readFindings(paths: [paths.extractFindings, paths.transformFindings])
         let rejects = try LoadInputs.readRejects(path: paths.rejects, branchSources: Set(spec.branchSources.map(\.name)))
         let reconciler = Reconciler(spec: spec, facts: InputFacts(findings: stageFindings), rejects: rejects)
         let reconciliation = try reconciler.run(branchPath: paths.branchInvoices, authorityPath: paths.authorityInvoices)
         try requireAuthority(spec: spec, facts: reconciler.facts, kept: reconciliation.authorityInvoices)
-        let snapshot = try HistoryDatabase.snapshot(
-            path: request.historyDatabasePath, before: request.date, chartNights: spec.load.historyNights)
+        return (stageFindings, reconciliation)
+    }
+
+    /// Sets statuses against history and gathers tonight's numbers.
+    private static func summarize(_ request: LoadRequest, paths: LoadInputPaths, stageFindings: [Discrepancy],
+                                  reconciliation: Reconciliation, snapshot: HistorySnapshot) throws -> NightSummary {
+        let spec = request.spec
         var findings = stageFindings.map { Finding(row: $0) } + reconciliation.findings
         let resolved = HistoryTracker.apply(&findings, date: request.date, snapshot: snapshot)
         let (stages, records) = try StageCountsReader.read(paths: paths, spec: spec, reconciliation: reconciliation)
@@ -84,17 +109,7 @@ public enum LoadStage {
             branches: spec.branchSources.map(\.name), open: sortForReport(findings), resolved: resolved,
             recordsBySource: records, stages: stages, history: snapshot.nights)
         summary.history.append(summary.tonight)
-        let rows = sortForReport(summary.open + resolved)
-        let summaryText = SummaryJSON.document(summary).text
-        let outputs = try writeOutputs(request.outputDirectory, reconciliation: reconciliation, rows: rows,
-                                       summary: summary, summaryText: summaryText, repairColumns: repairColumns)
-        let night = NightRecord(
-            date: request.date, pipeline: spec.name, previousNight: snapshot.latestNight, rows: rows,
-            canonical: reconciliation.canonical, open: summary.tonight, newCount: summary.newCount,
-            resolvedCount: resolved.count, summaryJSON: summaryText)
-        let databasePath = request.historyDatabasePath
-        return LoadResult(openCountsByType: summary.counts, openCountsBySeverity: summary.countsBySeverity,
-                          outputs: outputs, commitHistory: { try HistoryDatabase.commit(path: databasePath, night: night) })
+        return summary
     }
 
     /// Throws `load.no_authority` when no authority record was kept and every authority source had no file or

@@ -7,10 +7,10 @@ enum StageCountsReader {
     static func read(paths: LoadInputPaths, spec: PipelineSpec,
                      reconciliation: Reconciliation) throws -> (StageCounts, [String: Int]) {
         let transform = try transformCounts(paths: paths, spec: spec)
-        let extract = LoadInputs.readManifest(path: paths.extractManifest)
+        let extract = LoadInputs.readManifestSources(path: paths.extractManifest)
         let stages = StageCounts(
-            extractRecords: extract.map { $0.sources.reduce(0) { $0 + $1.recordsIn } },
-            extractInFailedFiles: extract.map { $0.sources.reduce(0) { $0 + $1.inFailedFiles } },
+            extractRecords: extract.map { $0.reduce(0) { $0 + $1.recordsIn } },
+            extractInFailedFiles: extract.map { $0.reduce(0) { $0 + $1.inFailedFiles } },
             transform: transform, branchInvoices: reconciliation.branchInvoices,
             authorityInvoices: reconciliation.authorityInvoices, authorityOnly: reconciliation.authorityOnly,
             canonicalRows: reconciliation.canonical.count)
@@ -22,8 +22,8 @@ enum StageCountsReader {
     /// Transform's per-source counts: its manifest's `sources`, else kept + rejected + duplicates counted from
     /// invoices.csv, authority.csv, rejects.csv and duplicates.csv.
     static func transformCounts(paths: LoadInputPaths, spec: PipelineSpec) throws -> [SourceCounts] {
-        if let manifest = LoadInputs.readManifest(path: paths.transformManifest), !manifest.sources.isEmpty {
-            return manifest.sources
+        if let sources = LoadInputs.readManifestSources(path: paths.transformManifest), !sources.isEmpty {
+            return sources
         }
         let sourceColumn = CanonicalField.allCases.count
         var kept = try LoadInputs.rowsPerSource(path: paths.branchInvoices, sourceColumn: sourceColumn)

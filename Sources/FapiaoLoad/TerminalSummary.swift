@@ -21,6 +21,7 @@ public enum ReportSummary {
         }
     }
 
+    /// The summary text of a decoded summary.json.
     static func terminalText(_ file: SummaryFile) -> String {
         let money = file.moneyAtStakeFen ?? [:]
         let resolved = (file.resolved ?? [:]).values.reduce(0, +)

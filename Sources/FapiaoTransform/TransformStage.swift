@@ -8,6 +8,7 @@ public struct TransformResult: Sendable {
     /// Output file name → data rows.
     public var outputs: [String: Int]
 
+    /// Wraps the counts and row totals.
     public init(sources: [SourceCounts], outputs: [String: Int]) {
         self.sources = sources
         self.outputs = outputs

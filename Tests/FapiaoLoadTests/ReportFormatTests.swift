@@ -93,6 +93,16 @@ final class ReportFormatTests: XCTestCase {
             """)
     }
 
+    func testHugeValuesAreCutForExcelAndTheBrowser() {
+        let huge = String(repeating: "长", count: 40_000)
+        let cell = DiscrepancyCSV.fitted(huge)
+        XCTAssertLessThanOrEqual(cell.utf16.count, DiscrepancyCSV.maxCellCharacters)
+        XCTAssertTrue(cell.hasSuffix("…"))
+        XCTAssertEqual(DiscrepancyCSV.fitted("short"), "short")
+        XCTAssertEqual(HTMLReport.escShort(String(repeating: "<", count: 400)),
+                       String(repeating: "&lt;", count: HTMLReport.maxCellCharacters) + "…")
+    }
+
     func testYuanFormatting() {
         XCTAssertEqual(Labels.yuan(123_456_789), "¥1,234,567.89")
         XCTAssertEqual(Labels.yuan(-481_000), "-¥4,810.00")

@@ -107,8 +107,18 @@ import FapiaoCore
 
 /// The hard-coded whitespace set equals Unicode's `White_Space` property.
 @Test func whitespaceTableMatchesUnicode() {
-    for value in UInt32(0)...0x10FFFF {
-        guard let scalar = Unicode.Scalar(value) else { continue }
-        #expect(TextNormalizer.isSpace(scalar) == scalar.properties.isWhitespace, "U+\(String(value, radix: 16))")
+    let mismatches = (UInt32(0)...0x10FFFF).compactMap(Unicode.Scalar.init).filter {
+        TextNormalizer.isSpace($0) != $0.properties.isWhitespace
+    }
+    #expect(mismatches.isEmpty)
+}
+
+/// The table of common rate spellings gives what the general parse gives.
+@Test func commonRateSpellingsMatchTheGeneralParse() {
+    for percent in TaxRateNormalizer.knownPercents {
+        for text in ["\(percent)%", "\(percent)", percent < 10 ? "0.0\(percent)" : "0.\(percent)"] {
+            #expect(TaxRateNormalizer.parse(text) == .value(.single(.percent(percent))), "\(text)")
+            #expect(TaxRateNormalizer.parse(" \(text) ") == .value(.single(.percent(percent))), "\(text)")
+        }
     }
 }

@@ -25,10 +25,12 @@ import FapiaoIO
         }
         try writer.commit()
         let spec = PipelineSpec(name: "p", sources: [Fixtures.source(name: "north")])
-        let start = Date()
+        let start = Date(), cpuStart = clock()
         let result = try fixture.run(spec)
         let seconds = Date().timeIntervalSince(start)
-        print("transform: \(Self.records) records in \(seconds) s, \(Int(Double(Self.records) / seconds)) records/s")
+        let cpu = Double(clock() - cpuStart) / Double(CLOCKS_PER_SEC)
+        print("transform: \(Self.records) records in \(seconds) s (\(cpu) s CPU), "
+              + "\(Int(Double(Self.records) / cpu)) records per CPU second")
         #expect(result.sources[0].balances)
     }
 }

@@ -7,6 +7,7 @@ public struct ParsedMoney: Equatable, Sendable {
     /// True when digits other than zeros followed the second decimal (a `suspicious_field`).
     public var hadMoreDecimals: Bool
 
+    /// Wraps a parsed amount.
     public init(fen: Fen, hadMoreDecimals: Bool = false) {
         self.fen = fen
         self.hadMoreDecimals = hadMoreDecimals

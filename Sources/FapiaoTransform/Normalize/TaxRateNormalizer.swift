@@ -21,6 +21,20 @@ public enum TaxRateNormalizer {
 
     /// Parses one raw rate field; `.invalid` for a rate fapiao does not know (written as empty, check skipped).
     public static func parse(_ raw: String) -> Parsed<TaxRateReading> {
+        if let common = commonForms[raw] { return common }
+        return parseText(raw)
+    }
+
+    /// The usual spellings (`13%`, `13`, `0.13`, `免税`…) read once, so most records skip the general parse.
+    private static let commonForms: [String: Parsed<TaxRateReading>] = {
+        let spellings = knownPercents.flatMap { percent in
+            ["\(percent)%", "\(percent)", percent < 10 ? "0.0\(percent)" : "0.\(percent)"]
+        } + Array(words.keys) + ["", "0.00", "0.0"]
+        return Dictionary(spellings.map { ($0, parseText($0)) }, uniquingKeysWith: { first, _ in first })
+    }()
+
+    /// The general parse behind `parse(_:)`.
+    private static func parseText(_ raw: String) -> Parsed<TaxRateReading> {
         let text = TextNormalizer.clean(raw, folding: .nfkc).lowercased()
         if text.isEmpty { return .empty }
         if mixedWords.contains(text) { return .value(.mixed) }

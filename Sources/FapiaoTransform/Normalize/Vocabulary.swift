@@ -12,7 +12,7 @@ public enum VocabularyNormalizer {
     static let statuses: [String: InvoiceStatus] = table([
         (.normal, ["正常", "有效", "正常发票", "normal", "valid", "0", "n"]),
         (.voided, ["已作废", "作废", "作废发票", "voided", "void", "cancelled", "canceled", "1", "y"]),
-        (.redReversedFull, ["已红冲-全额", "已红冲", "全额红冲", "已全额红冲", "红冲", "reversed", "red_reversed_full"]),
+        (.redReversedFull, ["已红冲-全额", "已红冲", "全额红冲", "已全额红冲", "红冲", "reversed", "2", "red_reversed_full"]),
         (.redReversedPartial, ["已红冲-部分", "部分红冲", "已部分红冲", "red_reversed_partial"]),
         (.outOfControl, ["失控", "失控发票", "out_of_control"]),
         (.abnormal, ["异常", "异常发票", "abnormal"]),
