@@ -102,6 +102,7 @@ public struct StageRunner {
             return manifest(.load, sources: [], inputs: [], outputs: loaded.outputs, started: started)
         }
         guard let result else { throw RunError.failed("load produced no result") }
+        CrashPoint.hit("load.history")
         do {
             try result.commitHistory()
         } catch {
@@ -125,11 +126,15 @@ public struct StageRunner {
     }
 
     private func stage(_ stage: Stage, body: (String) throws -> StageManifest) throws {
+        CrashPoint.hit("\(stage.rawValue).start")
         let publisher = try StagePublisher(target: layout.stageDirectory(stage))
         do {
             let manifest = try body(publisher.staging)
+            CrashPoint.hit("\(stage.rawValue).staged")
             try ManifestIO.write(manifest, into: publisher.staging)
+            CrashPoint.hit("\(stage.rawValue).manifest")
             try publisher.publish()
+            CrashPoint.hit("\(stage.rawValue).published")
             logger.info("\(stage.rawValue): published \(layout.stageDirectory(stage))")
         } catch {
             publisher.discard()
