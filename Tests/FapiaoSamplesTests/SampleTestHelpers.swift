@@ -13,11 +13,12 @@ enum SampleFiles {
             .deletingLastPathComponent().path
     }
 
-    /// Every regular file below `root`, as sorted relative paths.
+    /// Every regular file below `root`, as sorted relative paths (dot files such as `.gitattributes` left out).
     static func tree(_ root: String) -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
         var files: [String] = []
         while let path = walker.nextObject() as? String {
+            if path.split(separator: "/").last?.hasPrefix(".") == true { continue }
             var isFolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isFolder), !isFolder.boolValue {
                 files.append(path)
