@@ -65,7 +65,7 @@ final class SampleChainTests: XCTestCase {
     func testRecordCommittedSamples() throws {
         guard ProcessInfo.processInfo.environment["FAPIAO_RECORD_SAMPLES"] == "1" else { return }
         let root = SampleFiles.repositoryRoot
-        try? FileManager.default.removeItem(atPath: root + "/samples")
+        for folder in ["exports", "authority"] { try? FileManager.default.removeItem(atPath: root + "/samples/" + folder) }
         let summary = try SampleChain.write(to: root + "/samples", options: SampleOptions(),
                                             pipelineFile: root + "/pipelines/sample-chain.yaml")
         print(summary.truth.json)
