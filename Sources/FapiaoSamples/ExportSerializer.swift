@@ -97,7 +97,8 @@ struct ExportSerializer {
             }
             let tag = parts.last ?? column.header
             let indent = parent.isEmpty ? "    " : "      "
-            out += Array("\(indent)<\(tag)>\(ExportSerializer.escaped(row[column.slot]))</\(tag)>\n".utf8)
+            let text = row.unescaped ? row[column.slot] : ExportSerializer.escaped(row[column.slot])
+            out += Array("\(indent)<\(tag)>\(text)</\(tag)>\n".utf8)
         }
         if !group.isEmpty { out += Array("    </\(group)>\n".utf8) }
         out += Array("  </FP>\n".utf8)

@@ -39,7 +39,8 @@ final class SampleScaleTests: XCTestCase {
         XCTAssertEqual(plan.missingBranches.map(\.name), ["store-0040", "store-0080", "store-0085"])
         XCTAssertEqual(plan.branches.filter { $0.fate == .truncatedFile }.map(\.name), ["haidian", "store-0042", "store-0082"])
         XCTAssertEqual(summary.truth.counts[.missingSource], 3)
-        XCTAssertEqual(summary.truth.counts[.fileError], 3)
+        XCTAssertEqual(plan.branches.filter { $0.fate == .malformedFile }.map(\.name), ["tongzhou", "store-0046"])
+        XCTAssertEqual(summary.truth.counts[.fileError], 5)
         XCTAssertEqual(yaml.components(separatedBy: "constants: { seller_tax_id:").count - 1, 3)
     }
 

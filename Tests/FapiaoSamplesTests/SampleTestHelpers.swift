@@ -1,4 +1,5 @@
 import Foundation
+import FoundationXML
 import XCTest
 import FapiaoCore
 import FapiaoIO
@@ -41,6 +42,9 @@ enum SampleFiles {
         try inflater.finish()
         return out
     }
+
+    /// True when `bytes` are a well-formed XML document (libxml2 through FoundationXML).
+    static func isWellFormedXML(_ bytes: [UInt8]) -> Bool { XMLParser(data: Data(bytes)).parse() }
 
     /// CSV records of `bytes` (header included), split on `delimiter`.
     static func records(_ bytes: [UInt8], delimiter: Character = ",") throws -> [CSVRecord] {
