@@ -72,23 +72,27 @@ struct BranchExport {
                 try sink.writeRows(pendingForeign.map(branch.dialect.render))
                 pendingForeign = []
             }
-            let emissions: Emissions
-            if index >= usable {
-                emissions = injector.lost(index: index, count: count, breaksXML: index == usable && branch.fate == .malformedFile,
-                                          ledger: &ledger)
-            } else if let kind = schedule.kind(at: index) {
-                emissions = try injector.plant(kind, index: index, count: count, ledger: &ledger)
-                if kind.occupiesPair { index += 1 }
-            } else {
-                emissions = injector.ordinary(index: index, count: count, ledger: &ledger)
-            }
+            let (emissions, used) = try next(index: index, usable: usable, schedule: schedule, ledger: &ledger)
             try sink.writeRows(emissions.branchRows)
             for facts in emissions.authorityRows { try authority.write(facts) }
             copies += emissions.foreignRows
-            index += 1
+            index += used
         }
         try sink.close()
         return copies
+    }
+
+    /// The rows of the invoice at `index` (of two, for a blue–red pair) and how many invoices they used.
+    private mutating func next(index: Int, usable: Int, schedule: InjectionSchedule,
+                               ledger: inout TruthLedger) throws -> (Emissions, Int) {
+        if index >= usable {
+            let breaksXML = index == usable && branch.fate == .malformedFile
+            return (injector.lost(index: index, count: count, breaksXML: breaksXML, ledger: &ledger), 1)
+        }
+        if let kind = schedule.kind(at: index) {
+            return (try injector.plant(kind, index: index, count: count, ledger: &ledger), kind.occupiesPair ? 2 : 1)
+        }
+        return (injector.ordinary(index: index, count: count, ledger: &ledger), 1)
     }
 
     /// A branch with no file tonight: one `missing_source`; its invoices are in the authority's export only.
