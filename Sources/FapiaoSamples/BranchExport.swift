@@ -16,8 +16,9 @@ struct FileLayout {
         case .erpGB: (files, secondFileFrom, secondMemberAt) = ([("xsfp_\(day).csv", .none)], nil, nil)
         case .pinyinXML:
             let first = ("fp_\(day)_01.xml.gz", ExportFile.Compression.gzip)
-            if fate == .truncatedFile {
-                (files, secondMemberAt) = ([first, ("fp_\(day)_02.xml.gz", .truncatedGzip)], nil)
+            if fate.losesSecondFile {
+                let second = fate == .truncatedFile ? ExportFile.Compression.truncatedGzip : .gzip
+                (files, secondMemberAt) = ([first, ("fp_\(day)_02.xml.gz", second)], nil)
                 secondFileFrom = count - max(2, count / 4)
             } else {
                 (files, secondFileFrom, secondMemberAt) = ([first], nil, nil)
@@ -57,8 +58,8 @@ struct BranchExport {
                         foreign: [InvoiceFacts]) throws -> [InvoiceFacts] {
         if branch.fate == .missingSource { return try writeMissing(authority: authority, ledger: &ledger) }
         let layout = FileLayout(dialect: branch.dialect, fate: branch.fate, count: count, date: date)
-        if branch.fate == .truncatedFile { ledger.report(.fileError, source: branch.name) }
-        let usable = branch.fate == .truncatedFile ? (layout.secondFileFrom ?? count) : count
+        if branch.fate.losesSecondFile { ledger.report(.fileError, source: branch.name) }
+        let usable = branch.fate.losesSecondFile ? (layout.secondFileFrom ?? count) : count
         let schedule = InjectionSchedule(usable: usable, dialect: branch.dialect,
                                          hasLaterBranch: injector.nextBranch != nil, rotation: &rotation)
         var sink = BranchFiles(folder: folder, layout: layout, dialect: branch.dialect, batch: date.compact)
@@ -71,29 +72,34 @@ struct BranchExport {
                 try sink.writeRows(pendingForeign.map(branch.dialect.render))
                 pendingForeign = []
             }
-            let emissions: Emissions
-            if index >= usable {
-                emissions = injector.lost(index: index, count: count, ledger: &ledger)
-            } else if let kind = schedule.kind(at: index) {
-                emissions = try injector.plant(kind, index: index, count: count, ledger: &ledger)
-                if kind.occupiesPair { index += 1 }
-            } else {
-                emissions = injector.ordinary(index: index, count: count, ledger: &ledger)
-            }
+            let (emissions, used) = try next(index: index, usable: usable, schedule: schedule, ledger: &ledger)
             try sink.writeRows(emissions.branchRows)
             for facts in emissions.authorityRows { try authority.write(facts) }
             copies += emissions.foreignRows
-            index += 1
+            index += used
         }
         try sink.close()
         return copies
+    }
+
+    /// The rows of the invoice at `index` (of two, for a blue–red pair) and how many invoices they used.
+    private mutating func next(index: Int, usable: Int, schedule: InjectionSchedule,
+                               ledger: inout TruthLedger) throws -> (Emissions, Int) {
+        if index >= usable {
+            let breaksXML = index == usable && branch.fate == .malformedFile
+            return (injector.lost(index: index, count: count, breaksXML: breaksXML, ledger: &ledger), 1)
+        }
+        if let kind = schedule.kind(at: index) {
+            return (try injector.plant(kind, index: index, count: count, ledger: &ledger), kind.occupiesPair ? 2 : 1)
+        }
+        return (injector.ordinary(index: index, count: count, ledger: &ledger), 1)
     }
 
     /// A branch with no file tonight: one `missing_source`; its invoices are in the authority's export only.
     private mutating func writeMissing(authority: AuthorityExport, ledger: inout TruthLedger) throws -> [InvoiceFacts] {
         ledger.report(.missingSource, source: branch.name)
         for index in 0..<count {
-            let emissions = injector.lost(index: index, count: count, ledger: &ledger)
+            let emissions = injector.lost(index: index, count: count, breaksXML: false, ledger: &ledger)
             for facts in emissions.authorityRows { try authority.write(facts) }
         }
         return []

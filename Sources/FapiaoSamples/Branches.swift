@@ -6,6 +6,12 @@ struct Branch {
         case delivered
         /// Its second file is a gzip cut short: one `file_error`, the file's invoices are lost.
         case truncatedFile
+        /// Its second file is well-formed gzip but not well-formed XML (a bare `&`): one `file_error`, the
+        /// file's invoices are lost.
+        case malformedFile
+
+        /// True when the branch's second file fails.
+        var losesSecondFile: Bool { self == .truncatedFile || self == .malformedFile }
         /// No file at all: one `missing_source`; its invoices are only in the authority's export.
         case missingSource
     }
@@ -37,7 +43,8 @@ struct ChainPlan {
     let branches: [Branch]
 
     /// Plans `count` branches: dialects round-robin, one branch in forty (and the last) without a file,
-    /// one in forty (the second, an XML branch) with a truncated file.
+    /// one in forty (the second, an XML branch) with a truncated file, one in forty (the sixth, also XML) with
+    /// a malformed XML file.
     init(count: Int, seed: UInt64) {
         var random = SampleRandom(seed: seed, stream: 0xB4A)
         var planned: [Branch] = []
@@ -47,6 +54,7 @@ struct ChainPlan {
             let fate: Branch.Fate
             if index == count - 1 || index % 40 == 39 { fate = .missingSource }
             else if index % 40 == 1 { fate = .truncatedFile }
+            else if index % 40 == 5 { fate = .malformedFile }
             else { fate = .delivered }
             var seller = TaxID.makeUSCC(&random)
             while sellers.contains(seller) { seller = TaxID.makeUSCC(&random) }

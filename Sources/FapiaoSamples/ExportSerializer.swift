@@ -63,13 +63,15 @@ struct ExportSerializer {
     private mutating func appendCSV(_ row: RowText, to out: inout [UInt8]) throws {
         for (index, column) in columns.prefix(row.keptColumns ?? columns.count).enumerated() {
             if index > 0 { out.append(delimiter) }
-            let raw = column.slot == .buyerName ? row.rawBuyerName : nil
-            appendField(try raw ?? encoder.bytes(row[column.slot]), to: &out)
+            let bytes: [UInt8]
+            if column.slot == .buyerName, let raw = row.rawBuyerName { bytes = raw } else { bytes = try encoder.bytes(row[column.slot]) }
+            ExportSerializer.appendField(bytes, delimiter: delimiter, to: &out)
         }
         out += lineEnd
     }
 
-    private func appendField(_ bytes: [UInt8], to out: inout [UInt8]) {
+    /// Appends one field, quoted (RFC 4180) when it holds the delimiter, a quote or a line break.
+    private static func appendField(_ bytes: [UInt8], delimiter: UInt8, to out: inout [UInt8]) {
         guard bytes.contains(where: { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
             out += bytes
             return
@@ -95,7 +97,8 @@ struct ExportSerializer {
             }
             let tag = parts.last ?? column.header
             let indent = parent.isEmpty ? "    " : "      "
-            out += Array("\(indent)<\(tag)>\(ExportSerializer.escaped(row[column.slot]))</\(tag)>\n".utf8)
+            let text = row.unescaped ? row[column.slot] : ExportSerializer.escaped(row[column.slot])
+            out += Array("\(indent)<\(tag)>\(text)</\(tag)>\n".utf8)
         }
         if !group.isEmpty { out += Array("    </\(group)>\n".utf8) }
         out += Array("  </FP>\n".utf8)

@@ -72,15 +72,25 @@ struct InjectionSchedule {
                 kinds[position] = pending.removeFirst()
                 continue
             }
-            var kind = InjectionKind.allCases[rotation % InjectionKind.allCases.count]
+            var kind = InjectionSchedule.kind(turn: rotation)
             while !kind.isEligible(in: dialect, hasLaterBranch: hasLaterBranch) {
                 rotation += 1
-                kind = InjectionKind.allCases[rotation % InjectionKind.allCases.count]
+                kind = InjectionSchedule.kind(turn: rotation)
             }
             rotation += 1
             kinds[position] = kind
         }
     }
+
+    /// The kind of the rotation's `turn`: kinds visited with a stride coprime to their number, so that
+    /// consecutive turns (one branch's injections) come from different families.
+    static func kind(turn: Int) -> InjectionKind {
+        let kinds = InjectionKind.allCases
+        let stride = [11, 13, 7, 5, 1].first { gcd($0, kinds.count) == 1 } ?? 1
+        return kinds[(turn % kinds.count) * stride % kinds.count]
+    }
+
+    private static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
 
     /// The injection planned at invoice `index`, if any.
     func kind(at index: Int) -> InjectionKind? { kinds[index] }

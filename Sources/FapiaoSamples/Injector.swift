@@ -34,11 +34,15 @@ struct Injector {
         return Emissions(branchRows: [row], authorityRows: [facts])
     }
 
-    /// An invoice that went only into a file cut short: the authority has it, no branch record does.
-    mutating func lost(index: Int, count: Int, ledger: inout TruthLedger) -> Emissions {
-        let facts = factory.make(index: index, count: count)
+    /// An invoice that went only into a file that fails (or no file at all): the authority has it, no branch
+    /// record does. With `breaksXML`, its remark holds a bare `&`, which makes the whole XML file malformed.
+    mutating func lost(index: Int, count: Int, breaksXML: Bool, ledger: inout TruthLedger) -> Emissions {
+        var facts = factory.make(index: index, count: count)
+        if breaksXML { facts.remark = "会员A&B联名卡" }
+        var row = dialect.render(facts)
+        row.unescaped = breaksXML
         ledger.missingInBranches()
-        return Emissions(branchRows: [dialect.render(facts)], authorityRows: [facts])
+        return Emissions(branchRows: [row], authorityRows: [facts])
     }
 
     /// Plants `kind` on the invoice at `index` (and the next one, for a pair).

@@ -57,7 +57,7 @@ struct PipelineYAML {
             }
             lines += groupSource(group.dialect, group.branches, explained: index == 0)
         }
-        for branch in plan.missingBranches { lines += explicitSource(branch) }
+        for (index, branch) in plan.missingBranches.enumerated() { lines += explicitSource(branch, explained: index == 0) }
         lines += authoritySource()
         return lines
     }
@@ -75,14 +75,15 @@ struct PipelineYAML {
         return lines
     }
 
-    private func explicitSource(_ branch: Branch) -> [String] {
+    private func explicitSource(_ branch: Branch, explained: Bool) -> [String] {
         let dialect = branch.dialect
         let path = pathPrefix + "exports/\(branch.name)/{yyyymmdd}/" + FileLayout.pattern(dialect)
-        var lines = [
-            "  # \(branch.name) is written out in full, without a dialect. Its export carries no seller tax ID, so the source",
-            "  # gives it as a constant: that is how the authority's invoices of this seller are attributed to it.",
-            "  - name: \(branch.name)", "    role: branch", "    path: \"\(path)\"", "    required: true",
-        ]
+        var lines = explained ? [
+            "  # \(branch.name) is written out in full, without a dialect, and names its seller tax ID as a constant",
+            "  # (instead of a column): it sent no file tonight, and the constant is how the authority's invoices of",
+            "  # this seller are still attributed to it.",
+        ] : []
+        lines += ["  - name: \(branch.name)", "    role: branch", "    path: \"\(path)\"", "    required: true"]
         lines += PipelineYAML.format(dialect, indent: "    ", explained: false)
         lines += PipelineYAML.columns(dialect.columns.filter { $0.slot != .sellerID }, indent: "    ", explained: false)
         lines.append("    constants: { seller_tax_id: \(branch.sellerID) }")

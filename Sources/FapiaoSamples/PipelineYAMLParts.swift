@@ -35,17 +35,16 @@ extension PipelineYAML {
             : "\(indent)columns:"]
         for column in columns {
             var line = "\(indent)  \(column.slot.field.rawValue): "
+            var notes: [String] = []
             if column.alternatives.isEmpty {
                 line += column.header
             } else {
                 line += "[" + ([column.header] + column.alternatives).joined(separator: ", ") + "]"
-                line = line.padded(34) + "# alternatives, tried in order"
+                notes.append("alternatives, tried in order")
             }
-            if column.header.contains("/") { line = line.padded(34) + "# a path below the record element (attributes: @name)" }
-            if column.slot == .number && explained {
-                line = line.padded(34) + (column.alternatives.isEmpty ? "# " : "  ") + "(a 20-digit number here is the digital number)"
-            }
-            lines.append(line)
+            if column.header.contains("/") { notes.append("a path below the record element (attributes: @name)") }
+            if column.slot == .number && explained { notes.append("a 20-digit number here is the digital number") }
+            lines.append(notes.isEmpty ? line : line.padded(34) + "# " + notes.joined(separator: "; "))
         }
         return lines
     }

@@ -34,6 +34,8 @@ struct RowText {
     var rawBuyerName: [UInt8]?
     /// For a ragged row: only this many leading columns are written.
     var keptColumns: Int?
+    /// XML text written without escaping (the bug that makes a file malformed).
+    var unescaped = false
 
     /// The text of one slot.
     subscript(slot: Slot) -> String {

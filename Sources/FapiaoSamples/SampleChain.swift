@@ -48,9 +48,14 @@ public enum SampleChain {
     /// Writes the chain into `directory`: `exports/<branch>/20250417/…`, `authority/20250417/tax-export.csv.gz`,
     /// `truth.json`, and the pipeline file: `directory/pipeline.yaml` (paths relative to `directory`, `work_dir: work`)
     /// unless `pipelineFile` names another (paths then relative to its folder, `work_dir` beside `directory`).
+    ///
+    /// `directory` must be missing, empty, or an earlier sample chain (it has a `truth.json`): then its `exports/`
+    /// and `authority/` folders are replaced, so no file of an earlier, larger chain lingers. Anything else throws
+    /// `samples.out_not_empty` rather than touch a folder of real exports.
     @discardableResult
     public static func write(to directory: String, options: SampleOptions, pipelineFile: String? = nil) throws -> SampleSummary {
         try options.validate()
+        try prepare(directory)
         let date = businessDate
         let plan = ChainPlan(count: options.branches, seed: options.seed)
         var ledger = TruthLedger(sources: plan.sourceNames)
@@ -90,6 +95,24 @@ public enum SampleChain {
         try authority.close()
     }
 
+    /// Clears an earlier sample chain's data folders; refuses a folder that is neither empty nor a sample chain.
+    private static func prepare(_ directory: String) throws {
+        let files = FileManager.default
+        guard let entries = try? files.contentsOfDirectory(atPath: directory), !entries.isEmpty else { return }
+        guard entries.contains("truth.json") else {
+            throw FapiaoError(code: "samples.out_not_empty",
+                              message: "\(directory) is not empty and holds no truth.json of an earlier sample chain; choose an empty or new folder")
+        }
+        for folder in ["exports", "authority"] where entries.contains(folder) {
+            do {
+                try files.removeItem(atPath: directory + "/" + folder)
+            } catch {
+                throw FapiaoError(code: "io.remove", message: "cannot clear \(directory)/\(folder)", cause: "\(error)")
+            }
+        }
+    }
+
+    /// Creates a folder and its parents.
     static func makeFolder(_ path: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

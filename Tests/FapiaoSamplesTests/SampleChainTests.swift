@@ -56,6 +56,21 @@ final class SampleChainTests: XCTestCase {
         XCTAssertTrue(outside.contains("path: \"../data/chain/authority/{yyyymmdd}/tax-export.csv.gz\""))
     }
 
+    /// An earlier chain's files are replaced; a folder that is not a sample chain is left alone.
+    func testOutputFolderIsClearedOnlyWhenItIsASampleChain() throws {
+        let chain = try temporary()
+        try SampleChain.write(to: chain, options: SampleOptions(branches: 9, invoicesPerBranch: 10))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: chain + "/exports/changping"))
+        try SampleChain.write(to: chain, options: SampleOptions(branches: 8, invoicesPerBranch: 10))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: chain + "/exports/changping"))
+        let other = try temporary()
+        try FileManager.default.createDirectory(atPath: other + "/exports", withIntermediateDirectories: true)
+        XCTAssertThrowsError(try SampleChain.write(to: other, options: SampleOptions())) { error in
+            XCTAssertEqual((error as? FapiaoError)?.code, "samples.out_not_empty")
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: other + "/exports"))
+    }
+
     func testOptionsOutOfRangeAreRejected() {
         XCTAssertThrowsError(try SampleOptions(branches: 5).validate())
         XCTAssertThrowsError(try SampleOptions(invoicesPerBranch: 3).validate())
@@ -65,7 +80,6 @@ final class SampleChainTests: XCTestCase {
     func testRecordCommittedSamples() throws {
         guard ProcessInfo.processInfo.environment["FAPIAO_RECORD_SAMPLES"] == "1" else { return }
         let root = SampleFiles.repositoryRoot
-        try? FileManager.default.removeItem(atPath: root + "/samples")
         let summary = try SampleChain.write(to: root + "/samples", options: SampleOptions(),
                                             pipelineFile: root + "/pipelines/sample-chain.yaml")
         print(summary.truth.json)

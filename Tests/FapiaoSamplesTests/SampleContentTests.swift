@@ -35,8 +35,9 @@ final class SampleContentTests: XCTestCase {
             let folder = source == ChainPlan.authoritySource ? "authority/20250417" : "exports/\(source)/20250417"
             for name in SampleFiles.tree(samples + "/" + folder) {
                 let path = samples + "/" + folder + "/" + name
-                guard let bytes = try? name.hasSuffix(".gz") ? SampleFiles.inflate(path) : SampleFiles.bytes(path) else {
-                    continue  // the file cut short: its records are not counted
+                guard let bytes = try? name.hasSuffix(".gz") ? SampleFiles.inflate(path) : SampleFiles.bytes(path),
+                      !name.hasSuffix(".xml.gz") || SampleFiles.isWellFormedXML(bytes) else {
+                    continue  // a file that fails: its records are not counted
                 }
                 if name.hasSuffix(".xml.gz") {
                     found += String(decoding: bytes, as: UTF8.self).components(separatedBy: "<FP>").count - 1
@@ -53,9 +54,18 @@ final class SampleContentTests: XCTestCase {
         XCTAssertThrowsError(try SampleFiles.inflate(folder + "/fp_20250417_02.xml.gz")) { error in
             XCTAssertEqual((error as? FapiaoError)?.code, "gzip.truncated")
         }
-        XCTAssertNoThrow(try SampleFiles.inflate(folder + "/fp_20250417_01.xml.gz"))
+        XCTAssertTrue(SampleFiles.isWellFormedXML(try SampleFiles.inflate(folder + "/fp_20250417_01.xml.gz")))
         XCTAssertNoThrow(try SampleFiles.inflate(samples + "/authority/20250417/tax-export.csv.gz"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: samples + "/exports/changping"))
+    }
+
+    /// tongzhou's second file is valid gzip holding XML with a bare `&`: malformed, while its first file is fine.
+    func testTheMalformedXMLFileInflatesButDoesNotParse() throws {
+        let folder = samples + "/exports/tongzhou/20250417"
+        let broken = try SampleFiles.inflate(folder + "/fp_20250417_02.xml.gz")
+        XCTAssertFalse(SampleFiles.isWellFormedXML(broken))
+        XCTAssertTrue(String(decoding: broken, as: UTF8.self).contains("A&B"))
+        XCTAssertTrue(SampleFiles.isWellFormedXML(try SampleFiles.inflate(folder + "/fp_20250417_01.xml.gz")))
     }
 
     /// The cloud POS's first file is two gzip members back to back, each complete on its own.

@@ -1,4 +1,5 @@
 import Foundation
+import FoundationXML
 import XCTest
 import FapiaoCore
 import FapiaoIO
@@ -13,11 +14,12 @@ enum SampleFiles {
             .deletingLastPathComponent().path
     }
 
-    /// Every regular file below `root`, as sorted relative paths.
+    /// Every regular file below `root`, as sorted relative paths (dot files such as `.gitattributes` left out).
     static func tree(_ root: String) -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
         var files: [String] = []
         while let path = walker.nextObject() as? String {
+            if path.split(separator: "/").last?.hasPrefix(".") == true { continue }
             var isFolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isFolder), !isFolder.boolValue {
                 files.append(path)
@@ -40,6 +42,9 @@ enum SampleFiles {
         try inflater.finish()
         return out
     }
+
+    /// True when `bytes` are a well-formed XML document (libxml2 through FoundationXML).
+    static func isWellFormedXML(_ bytes: [UInt8]) -> Bool { XMLParser(data: Data(bytes)).parse() }
 
     /// CSV records of `bytes` (header included), split on `delimiter`.
     static func records(_ bytes: [UInt8], delimiter: Character = ",") throws -> [CSVRecord] {

@@ -38,7 +38,8 @@ enum OracleReader {
             if names.isEmpty { input.findings.add(.missingSource, branch.name) }
             for name in names {
                 guard let bytes = try? name.hasSuffix(".gz") ? SampleFiles.inflate(folder + "/" + name)
-                                                              : SampleFiles.bytes(folder + "/" + name) else {
+                                                              : SampleFiles.bytes(folder + "/" + name),
+                      !name.hasSuffix(".xml.gz") || SampleFiles.isWellFormedXML(bytes) else {
                     input.findings.add(.fileError, branch.name)
                     continue
                 }
