@@ -81,7 +81,12 @@ struct Samples: ParsableCommand {
 
     func run() throws {
         let options = SampleOptions(seed: seed, branches: branches, invoicesPerBranch: invoicesPerBranch)
-        let summary = try SampleChain.write(to: out, options: options, pipelineFile: pipelineFile)
+        let summary: SampleSummary
+        do {
+            summary = try SampleChain.write(to: out, options: options, pipelineFile: pipelineFile)
+        } catch let error as FapiaoError where error.code.hasPrefix("samples.") {
+            throw RunError.usage(error.message)
+        }
         print("wrote \(summary.invoices) invoices of \(branches) branches, their authority export and truth.json to \(out)")
         print("pipeline file: \(summary.pipelineFile)")
     }
