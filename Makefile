@@ -8,7 +8,7 @@ BIN_DIR = .build/$(CONFIG)
 FAPIAO = $(BIN_DIR)/fapiao
 SYSTEM_PACKAGES = libxml2-dev zlib1g-dev libsqlite3-dev pkg-config
 
-.PHONY: help deps build run check extract transform load report test bench samples clean
+.PHONY: help deps build run check extract transform load report test bench samples screenshot clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -45,10 +45,14 @@ test: deps ## Build and run every test
 	swift test --skip-build $(SWIFT_FLAGS)
 
 samples: build ## Regenerate samples/ (the committed sample chain and its truth)
-	$(FAPIAO) samples --out samples
+	$(FAPIAO) samples --out samples --pipeline-file pipelines/sample-chain.yaml
 
 bench: ## Benchmark a large generated chain (SCALE=…); appends to docs/BENCHMARKS.md
 	bash bench/run.sh
+
+screenshot: build ## Render the sample run's report.html to work/report.png (headless Chromium)
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk; }
+	bash bench/screenshot-report.sh work/sample-chain/$(DATE)/out work/report.png
 
 clean: ## Remove build output and the sample pipeline's work folder
 	rm -rf .build pipelines/work

@@ -87,10 +87,12 @@ public struct Discrepancy: Hashable, Sendable {
 
     /// First 16 hex digits of sha256(`type|source|subject|field`), where the subject is the invoice key,
     /// else `file:line` for a record without a key, else the file's sha256 for a file-level row
-    /// (else the file path, for a source with no file at all).
+    /// (else the file path, for a source with no file at all). Duplicate rows are counted per extra row, so
+    /// their subject is `key@file:line`: three copies of one key give two distinct ids.
     public var id: String {
         let subject: String
-        if !invoiceKey.isEmpty { subject = invoiceKey }
+        if !invoiceKey.isEmpty && isPerRow { subject = "\(invoiceKey)@\(file):\(line)" }
+        else if !invoiceKey.isEmpty { subject = invoiceKey }
         else if line > 0 { subject = "\(file):\(line)" }
         else if !fileSHA256.isEmpty { subject = fileSHA256 }
         else { subject = file }
@@ -100,6 +102,9 @@ public struct Discrepancy: Hashable, Sendable {
             return byte < 16 ? "0" + hex : hex
         }.joined()
     }
+
+    /// Types counted per extra row rather than per key.
+    private var isPerRow: Bool { type == .duplicateInSource || type == .duplicateAcrossBranches }
 
     /// The machine header of `findings.csv` (and, bilingual, of `discrepancies.csv`).
     public static let header = [

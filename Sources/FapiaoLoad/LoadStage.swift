@@ -3,7 +3,9 @@ import FapiaoIO
 
 /// The inputs and outputs of one night's load.
 public struct LoadRequest: Sendable {
+    /// The validated pipeline file.
     public var spec: PipelineSpec
+    /// The business date D.
     public var date: BusinessDate
     /// The published `extract/` folder (for its findings).
     public var extractDirectory: String
@@ -14,6 +16,7 @@ public struct LoadRequest: Sendable {
     /// `<work_dir>/<pipeline>/fapiao.sqlite`.
     public var historyDatabasePath: String
 
+    /// A request for night `date`.
     public init(spec: PipelineSpec, date: BusinessDate, extractDirectory: String, transformDirectory: String,
                 outputDirectory: String, historyDatabasePath: String) {
         self.spec = spec; self.date = date; self.extractDirectory = extractDirectory
@@ -24,15 +27,16 @@ public struct LoadRequest: Sendable {
 
 /// What load produced; `commitHistory` must be called after `out/` is published.
 public struct LoadResult: Sendable {
-    /// Open (new or open) discrepancies per type tonight.
+    /// Open (new or open) discrepancies per type tonight; every type present (0 when none).
     public var openCountsByType: [DiscrepancyType: Int]
-    /// Open discrepancies per severity tonight.
+    /// Open discrepancies per severity tonight; every severity present.
     public var openCountsBySeverity: [Severity: Int]
-    /// Output file name → data rows.
+    /// Output file name → data rows (`canonical.csv`, `discrepancies.csv`, `repair-batch.csv`).
     public var outputs: [String: Int]
     /// Applies tonight's rows to the history database in one transaction, replacing the night if present.
     public var commitHistory: @Sendable () throws -> Void
 
+    /// A result.
     public init(openCountsByType: [DiscrepancyType: Int], openCountsBySeverity: [Severity: Int],
                 outputs: [String: Int], commitHistory: @escaping @Sendable () throws -> Void) {
         self.openCountsByType = openCountsByType; self.openCountsBySeverity = openCountsBySeverity
@@ -41,9 +45,95 @@ public struct LoadResult: Sendable {
 }
 
 /// The load stage: reconciles, writes the canonical dataset and the reports.
+///
+/// Reads `transform/` (invoices.csv, authority.csv, rejects.csv, findings.csv, manifest.json), `extract/findings.csv`
+/// and the history before D; writes canonical.csv, discrepancies.csv, summary.json, report.html and
+/// repair-batch.csv into `request.outputDirectory`. The history database changes only in `commitHistory`.
 public enum LoadStage {
+    /// The output file names.
+    public enum Output {
+        /// The canonical dataset (machine-facing).
+        public static let canonical = "canonical.csv"
+        /// The discrepancy rows for people (BOM, bilingual header, formula-safe).
+        public static let discrepancies = "discrepancies.csv"
+        /// Counts, money at stake and top items; what `fapiao report` and alerts read.
+        public static let summary = "summary.json"
+        /// The self-contained HTML report.
+        public static let report = "report.html"
+        /// Branch records to re-upload.
+        public static let repairBatch = "repair-batch.csv"
+    }
+
     /// Runs load into `request.outputDirectory`.
     public static func run(_ request: LoadRequest) throws -> LoadResult {
-        throw FapiaoError(code: "not_implemented", message: "load is not implemented yet")
+        let paths = LoadInputPaths(request)
+        let repairColumns = try RepairBatch.columns(request.spec.load)
+        let (stageFindings, reconciliation) = try reconcile(request, paths: paths)
+        let snapshot = try HistoryDatabase.snapshot(
+            path: request.historyDatabasePath, before: request.date, chartNights: request.spec.load.historyNights)
+        let summary = try summarize(request, paths: paths, stageFindings: stageFindings,
+                                    reconciliation: reconciliation, snapshot: snapshot)
+        let rows = sortForReport(summary.open + summary.resolved)
+        let summaryText = SummaryJSON.document(summary).text
+        let outputs = try writeOutputs(request.outputDirectory, reconciliation: reconciliation, rows: rows,
+                                       summary: summary, summaryText: summaryText, repairColumns: repairColumns)
+        let night = NightRecord(
+            date: request.date, pipeline: request.spec.name, previousNight: snapshot.latestNight, rows: rows,
+            canonical: reconciliation.canonical, open: summary.tonight, newCount: summary.newCount,
+            resolvedCount: summary.resolved.count, summaryJSON: summaryText)
+        let databasePath = request.historyDatabasePath
+        return LoadResult(openCountsByType: summary.counts, openCountsBySeverity: summary.countsBySeverity,
+                          outputs: outputs, commitHistory: { try HistoryDatabase.commit(path: databasePath, night: night) })
+    }
+
+    /// Reads the stage findings and reconciles kept branch invoices against kept authority invoices.
+    private static func reconcile(_ request: LoadRequest, paths: LoadInputPaths) throws -> ([Discrepancy], Reconciliation) {
+        let spec = request.spec
+        let stageFindings = try LoadInputs.readFindings(paths: [paths.extractFindings, paths.transformFindings])
+        let rejects = try LoadInputs.readRejects(path: paths.rejects, branchSources: Set(spec.branchSources.map(\.name)))
+        let reconciler = Reconciler(spec: spec, facts: InputFacts(findings: stageFindings), rejects: rejects)
+        let reconciliation = try reconciler.run(branchPath: paths.branchInvoices, authorityPath: paths.authorityInvoices)
+        try requireAuthority(spec: spec, facts: reconciler.facts, kept: reconciliation.authorityInvoices)
+        return (stageFindings, reconciliation)
+    }
+
+    /// Sets statuses against history and gathers tonight's numbers.
+    private static func summarize(_ request: LoadRequest, paths: LoadInputPaths, stageFindings: [Discrepancy],
+                                  reconciliation: Reconciliation, snapshot: HistorySnapshot) throws -> NightSummary {
+        let spec = request.spec
+        var findings = stageFindings.map { Finding(row: $0) } + reconciliation.findings
+        let resolved = HistoryTracker.apply(&findings, date: request.date, snapshot: snapshot)
+        let (stages, records) = try StageCountsReader.read(paths: paths, spec: spec, reconciliation: reconciliation)
+        var summary = NightSummary(
+            date: request.date.description, pipeline: spec.name, sources: spec.sources.map(\.name),
+            branches: spec.branchSources.map(\.name), open: sortForReport(findings), resolved: resolved,
+            recordsBySource: records, stages: stages, history: snapshot.nights)
+        summary.history.append(summary.tonight)
+        return summary
+    }
+
+    /// Throws `load.no_authority` when no authority record was kept and every authority source had no file or
+    /// only failed files: reconciling against nothing would report every branch invoice as missing.
+    static func requireAuthority(spec: PipelineSpec, facts: InputFacts, kept: Int) throws {
+        let sources = spec.authoritySources.map(\.name)
+        guard kept == 0, !sources.isEmpty,
+              sources.allSatisfy({ facts.missingSources.contains($0) || facts.failedFiles[$0] != nil }) else { return }
+        throw FapiaoError(code: "load.no_authority", message: "the authority source \(sources.joined(separator: ", ")) "
+                          + "has no usable file tonight (see extract/findings.csv); fix the authority export and re-run")
+    }
+
+    private static func writeOutputs(_ directory: String, reconciliation: Reconciliation, rows: [Finding],
+                                     summary: NightSummary, summaryText: String,
+                                     repairColumns: [(header: String, field: String)]) throws -> [String: Int] {
+        try reconciliation.canonical.write(path: "\(directory)/\(Output.canonical)")
+        try DiscrepancyCSV.write(rows.map(\.row), path: "\(directory)/\(Output.discrepancies)")
+        try AtomicFileWriter.write(Array(summaryText.utf8), to: "\(directory)/\(Output.summary)")
+        try AtomicFileWriter.write(Array(HTMLReport.render(summary).utf8), to: "\(directory)/\(Output.report)")
+        let repairRows = RepairBatch.rows(reconciliation.repairs, columns: repairColumns)
+        try RecordFileWriter.write(path: "\(directory)/\(Output.repairBatch)", header: repairColumns.map(\.header),
+                                   rows: repairRows)
+        fsyncDirectory(directory)
+        return [Output.canonical: reconciliation.canonical.count, Output.discrepancies: rows.count,
+                Output.repairBatch: repairRows.count]
     }
 }

@@ -1,0 +1,78 @@
+import FapiaoCore
+import FapiaoIO
+
+/// The rows of the canonical dataset, held as their encoded CSV bytes in one buffer (about the size of the
+/// input files, with no per-field strings), written sorted by invoice key, then source, then the row's bytes.
+struct CanonicalRowStore: Sendable {
+    private struct Entry: Sendable {
+        var start: Int
+        var length: Int32
+        var keyLength: Int32
+        var source: Int32
+    }
+
+    private var bytes: [UInt8] = []
+    private var entries: [Entry] = []
+    private var sources: [String] = []
+    private var sourceIndices: [String: Int32] = [:]
+    /// Entry positions in output order, once `sort()` ran.
+    private var order: [Int32] = []
+
+    /// Rows held.
+    var count: Int { entries.count }
+
+    /// Adds one canonical row (`Invoice.canonicalRow`).
+    mutating func append(_ invoice: Invoice) {
+        let start = bytes.count
+        CSVFormatter.append(invoice.canonicalRow, to: &bytes)
+        let source = invoice.origin.source
+        let sourceIndex = sourceIndices[source] ?? {
+            let index = Int32(sources.count)
+            sources.append(source)
+            sourceIndices[source] = index
+            return index
+        }()
+        entries.append(Entry(start: start, length: Int32(bytes.count - start),
+                             keyLength: Int32(invoice.key.utf8.count), source: sourceIndex))
+    }
+
+    /// Fixes the output order: invoice key (bytes), then source name, then the whole row.
+    mutating func sort() {
+        var sorted = entries.indices.map { Int32($0) }
+        sorted.sort { precedes(entries[Int($0)], entries[Int($1)]) }
+        order = sorted
+    }
+
+    private func precedes(_ a: Entry, _ b: Entry) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            let keyA = UnsafeBufferPointer(rebasing: buffer[a.start..<(a.start + Int(a.keyLength))])
+            let keyB = UnsafeBufferPointer(rebasing: buffer[b.start..<(b.start + Int(b.keyLength))])
+            if !keyA.elementsEqual(keyB) { return keyA.lexicographicallyPrecedes(keyB) }
+            if a.source != b.source { return sources[Int(a.source)].utf8.lexicographicallyPrecedes(sources[Int(b.source)].utf8) }
+            let rowA = UnsafeBufferPointer(rebasing: buffer[a.start..<(a.start + Int(a.length))])
+            let rowB = UnsafeBufferPointer(rebasing: buffer[b.start..<(b.start + Int(b.length))])
+            return rowA.lexicographicallyPrecedes(rowB)
+        }
+    }
+
+    /// Writes `canonical.csv` (canonical header, rows in sorted order) atomically.
+    func write(path: String) throws {
+        let writer = try AtomicFileWriter(path: path)
+        try writer.append { CSVFormatter.append(Invoice.canonicalHeader, to: &$0) }
+        for position in order {
+            let entry = entries[Int(position)]
+            try writer.append { $0.append(contentsOf: bytes[entry.start..<(entry.start + Int(entry.length))]) }
+        }
+        try writer.commit()
+    }
+
+    /// Calls `body` with each row's fields, in sorted order.
+    func forEachRow(_ body: ([String]) throws -> Void) throws {
+        var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
+        for position in order {
+            let entry = entries[Int(position)]
+            try parser.feed(Array(bytes[entry.start..<(entry.start + Int(entry.length))])) { try body($0.strings) }
+        }
+        try parser.finish { try body($0.strings) }
+    }
+}

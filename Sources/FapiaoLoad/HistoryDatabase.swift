@@ -1,0 +1,154 @@
+import Foundation
+import FapiaoCore
+internal import GRDB
+
+/// One night as the history database stores it.
+struct NightRecord: Sendable {
+    var date: BusinessDate
+    var pipeline: String
+    /// The latest earlier night (the `last_seen` of rows resolved tonight).
+    var previousNight: String?
+    /// Tonight's rows (new and open) and the rows resolved tonight, in report order.
+    var rows: [Finding]
+    var canonical: CanonicalRowStore
+    var open: NightCounts
+    var newCount: Int
+    var resolvedCount: Int
+    /// summary.json's text.
+    var summaryJSON: String
+}
+
+/// The history database `<work_dir>/<pipeline>/fapiao.sqlite` (SQLite through GRDB).
+///
+/// Tables: `runs` (one row per night), `discrepancies` (every row of every night, with first / last seen and
+/// resolved on), `invoices` (the canonical dataset of every night, money as integer fen). Each night is written in
+/// one transaction that first deletes the night, so a re-run replaces it. Reads only look at nights before D.
+enum HistoryDatabase {
+    /// The history as of `date`: an empty snapshot when the database does not exist yet.
+    static func snapshot(path: String, before date: BusinessDate, chartNights: Int) throws -> HistorySnapshot {
+        guard FileManager.default.fileExists(atPath: path) else { return .empty }
+        return try guarded(path) {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            return try queue.read { db in try readSnapshot(db, before: date, chartNights: chartNights) }
+        }
+    }
+
+    /// Writes one night in one transaction, replacing the night when present; creates the database if needed.
+    static func commit(path: String, night: NightRecord) throws {
+        try guarded(path) {
+            let queue = try DatabaseQueue(path: path)
+            try HistorySchema.migrator.migrate(queue)
+            try queue.write { db in
+                let key = night.date.description
+                for table in ["runs", "discrepancies", "invoices"] {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE night = ?", arguments: [key])
+                }
+                try insertRun(db, night)
+                try insertDiscrepancies(db, night)
+                try insertInvoices(db, night)
+            }
+        }
+    }
+
+    /// Rows per night in each table (`runs`, `discrepancies`, `invoices`), for checks and operators.
+    static func rowCounts(path: String) throws -> [String: [String: Int]] {
+        try guarded(path) {
+            let queue = try DatabaseQueue(path: path)
+            return try queue.read { db in
+                var counts: [String: [String: Int]] = [:]
+                for table in ["runs", "discrepancies", "invoices"] {
+                    for row in try Row.fetchAll(db, sql: "SELECT night, COUNT(*) AS n FROM \(table) GROUP BY night") {
+                        counts[table, default: [:]][row["night"]] = row["n"]
+                    }
+                }
+                return counts
+            }
+        }
+    }
+
+    private static func readSnapshot(_ db: Database, before date: BusinessDate, chartNights: Int) throws -> HistorySnapshot {
+        guard try db.tableExists("runs") else { return .empty }
+        let tonight = date.description
+        let latest = try String.fetchOne(db, sql: "SELECT MAX(night) FROM runs WHERE night < ?", arguments: [tonight])
+        var snapshot = HistorySnapshot(latestNight: latest)
+        if let latest {
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT \(HistorySchema.findingColumns.joined(separator: ", ")) FROM discrepancies
+                WHERE night = ? AND status IN ('new', 'open') ORDER BY seq
+                """, arguments: [latest])
+            for row in rows {
+                let values = HistorySchema.findingColumns.map { name -> String in
+                    let value: DatabaseValue = row[name]
+                    return String.fromDatabaseValue(value) ?? Int64.fromDatabaseValue(value).map { String($0) } ?? ""
+                }
+                if let finding = Discrepancy(findingsRow: values), snapshot.openRows[finding.id] == nil {
+                    snapshot.openRows[finding.id] = finding
+                }
+            }
+        }
+        let first = date.adding(days: -max(chartNights - 1, 0)).description
+        snapshot.nights = try Row.fetchAll(db, sql: """
+            SELECT night, open_high, open_medium, open_info FROM runs WHERE night < ? AND night >= ? ORDER BY night
+            """, arguments: [tonight, first]).map { row in
+            NightCounts(night: row["night"], high: row["open_high"], medium: row["open_medium"], info: row["open_info"])
+        }
+        return snapshot
+    }
+
+    private static func insertRun(_ db: Database, _ night: NightRecord) throws {
+        try db.execute(sql: """
+            INSERT INTO runs (night, pipeline, canonical_rows, open_high, open_medium, open_info, new_count,
+                              resolved_count, summary_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [night.date.description, night.pipeline, night.canonical.count, night.open.high,
+                             night.open.medium, night.open.info, night.newCount, night.resolvedCount, night.summaryJSON])
+    }
+
+    private static func insertDiscrepancies(_ db: Database, _ night: NightRecord) throws {
+        let columns = ["night", "seq"] + HistorySchema.findingColumns + ["last_seen", "resolved_on", "money_at_stake_fen"]
+        let statement = try db.makeStatement(sql: """
+            INSERT INTO discrepancies (\(columns.joined(separator: ", ")))
+            VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
+            """)
+        let tonight = night.date.description
+        for (seq, finding) in night.rows.enumerated() {
+            let row = finding.row
+            let resolved = row.status == .resolved
+            var values: [(any DatabaseValueConvertible)?] = [tonight, seq]
+            values += row.findingsRow.enumerated().map { index, text -> (any DatabaseValueConvertible)? in
+                HistorySchema.integerFindingColumns.contains(index) ? (Int(text) ?? 0) : text
+            }
+            values += [resolved ? (night.previousNight ?? tonight) : tonight, resolved ? tonight : nil, finding.stakeFen]
+            try statement.execute(arguments: StatementArguments(values))
+        }
+    }
+
+    private static func insertInvoices(_ db: Database, _ night: NightRecord) throws {
+        let columns = ["night", "seq"] + HistorySchema.invoiceColumns
+        let statement = try db.makeStatement(sql: """
+            INSERT INTO invoices (\(columns.joined(separator: ", ")))
+            VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
+            """)
+        let tonight = night.date.description
+        var seq = 0
+        try night.canonical.forEachRow { fields in
+            var values: [(any DatabaseValueConvertible)?] = [tonight, seq]
+            values += HistorySchema.invoiceValues(fields)
+            try statement.execute(arguments: StatementArguments(values))
+            seq += 1
+        }
+    }
+
+    /// Runs database work, turning GRDB errors into a `FapiaoError` naming the database.
+    private static func guarded<T>(_ path: String, _ work: () throws -> T) throws -> T {
+        do {
+            return try work()
+        } catch let error as FapiaoError {
+            throw error
+        } catch {
+            throw FapiaoError(code: "history.database", message: "cannot use the history database \(path); check that "
+                              + "its folder is writable and the file is a fapiao history database", cause: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import FapiaoCore
+
+/// Open discrepancies of one night, by severity (the report's chart).
+struct NightCounts: Equatable, Sendable {
+    /// `YYYY-MM-DD`.
+    var night: String
+    var high: Int
+    var medium: Int
+    var info: Int
+
+    /// All open discrepancies of the night.
+    var total: Int { high + medium + info }
+}
+
+/// The history as of night D: only nights strictly before D count, so re-running D gives the same result.
+struct HistorySnapshot: Sendable {
+    /// The latest night before D in the history, if any.
+    var latestNight: String?
+    /// Discrepancies new or open on `latestNight`, by id (the first row of an id).
+    var openRows: [String: Discrepancy] = [:]
+    /// Open counts of the nights before D inside the chart window, oldest first.
+    var nights: [NightCounts] = []
+
+    /// No history.
+    static let empty = HistorySnapshot(latestNight: nil)
+}
+
+/// Sets each discrepancy's status against history (DESIGN.md "Discrepancy rows", contract-notes "History").
+///
+/// - `open`: new or open on the latest earlier night in the history; `first_seen` carries over and
+///   `days_open` = D − first_seen + 1 in calendar days (first seen D−1, still there on D → 2).
+/// - `new`: anything else, including a discrepancy that was resolved and came back; `first_seen` = D,
+///   `days_open` = 1.
+/// - `resolved`: open on the latest earlier night and absent tonight; written once, on D, with
+///   `days_open` = D − first_seen (the days it stayed open).
+enum HistoryTracker {
+    /// Updates tonight's findings in place and returns the rows resolved tonight, in report order.
+    static func apply(_ findings: inout [Finding], date: BusinessDate, snapshot: HistorySnapshot) -> [Finding] {
+        let tonight = date.description
+        var present = Set<String>()
+        for index in findings.indices {
+            let id = findings[index].row.id
+            present.insert(id)
+            if let prior = snapshot.openRows[id], let first = IssueDate(canonical: prior.firstSeen), first <= date {
+                findings[index].row.status = .open
+                findings[index].row.firstSeen = prior.firstSeen
+                findings[index].row.daysOpen = date.daysSinceEpoch - first.daysSinceEpoch + 1
+            } else {
+                findings[index].row.status = .new
+                findings[index].row.firstSeen = tonight
+                findings[index].row.daysOpen = 1
+            }
+        }
+        var resolved: [Finding] = []
+        for (id, prior) in snapshot.openRows where !present.contains(id) {
+            var row = prior
+            row.status = .resolved
+            let first = IssueDate(canonical: prior.firstSeen) ?? date
+            row.daysOpen = max(1, date.daysSinceEpoch - first.daysSinceEpoch)
+            resolved.append(Finding(row: row))
+        }
+        return sortForReport(resolved)
+    }
+}
+
+/// A discrepancy row and the money it puts at stake.
+struct Finding: Hashable, Sendable {
+    var row: Discrepancy
+    /// |价税合计| of the invoice behind the row, in fen; set on one row per invoice and type, else 0.
+    var stakeFen: Int64 = 0
+}
+
+/// Sorts findings by `Discrepancy.reportOrder`, then by id and the whole row, so the order never depends on input order.
+func sortForReport(_ findings: [Finding]) -> [Finding] {
+    findings.sorted { a, b in
+        if Discrepancy.reportOrder(a.row, b.row) { return true }
+        if Discrepancy.reportOrder(b.row, a.row) { return false }
+        if a.row.id != b.row.id { return a.row.id < b.row.id }
+        if a.row.status != b.row.status { return a.row.status.rawValue < b.row.status.rawValue }
+        return a.row.row.lexicographicallyPrecedes(b.row.row)
+    }
+}

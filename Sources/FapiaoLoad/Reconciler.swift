@@ -1,0 +1,151 @@
+import FapiaoCore
+
+/// A kept branch record behind a repair-batch row, and why it is there.
+struct RepairItem: Sendable {
+    var invoice: Invoice
+    /// `missing_in_authority` or `field_mismatch`.
+    var type: DiscrepancyType
+    /// For `field_mismatch`: the money and status fields that differ.
+    var fields: [CanonicalField]
+}
+
+/// What reconciliation produced.
+struct Reconciliation: Sendable {
+    var findings: [Finding] = []
+    /// Kept branch invoices and authority-only invoices (the canonical dataset), sorted.
+    var canonical = CanonicalRowStore()
+    var repairs: [RepairItem] = []
+    /// Record location → its `field_mismatch` repair item.
+    var repairPositions: [InputLocation: Int] = [:]
+    var branchInvoices = 0
+    var authorityInvoices = 0
+    var authorityOnly = 0
+}
+
+/// Reconciles kept branch invoices against kept authority invoices (DESIGN.md, contract-notes.md "Load rules").
+///
+/// Streams both files: the authority file once to build a compact index, the branch file once to match and
+/// compare, the authority file again to write the invoices no branch record matched. Status differences wait
+/// until every branch red-letter invoice is known, since a red may follow the blue it reverses.
+struct Reconciler {
+    var spec: PipelineSpec
+    var facts: InputFacts
+    var rejects: RejectIndex
+
+    private struct PendingStatus { var invoice: Invoice; var entry: Int }
+
+    /// Runs the three passes over `branchPath` (invoices.csv) and `authorityPath` (authority.csv).
+    func run(branchPath: String, authorityPath: String) throws -> Reconciliation {
+        var index = AuthorityIndex()
+        try LoadInputs.forEachInvoice(path: authorityPath) { index.add($0) }
+        var result = Reconciliation(authorityInvoices: index.count)
+        var matched = [Bool](repeating: false, count: index.count)
+        var branchReds = RedLedger()
+        var sellerSources: [String: Set<String>] = [:]
+        var pending: [PendingStatus] = []
+        try LoadInputs.forEachInvoice(path: branchPath) { invoice in
+            result.branchInvoices += 1
+            result.canonical.append(invoice)
+            branchReds.add(invoice)
+            if !invoice.sellerTaxID.isEmpty { sellerSources[invoice.sellerTaxID, default: []].insert(invoice.origin.source) }
+            guard let entry = index.lookup(invoice.identity) else { return missing(invoice, into: &result) }
+            matched[entry] = true
+            compare(invoice, index.entries[entry], pool: index.pool, into: &result)
+            if invoice.status != index.entries[entry].status { pending.append(PendingStatus(invoice: invoice, entry: entry)) }
+        }
+        for check in pending { judgeStatus(check, index: index, branchReds: branchReds, into: &result) }
+        let attribution = BranchAttribution(spec: spec, sellerSources: sellerSources)
+        var position = 0
+        try LoadInputs.forEachInvoice(path: authorityPath) { invoice in
+            defer { position += 1 }
+            guard position < matched.count, !matched[position] else { return }
+            authorityOnly(invoice, branch: attribution.branch(for: invoice), into: &result)
+        }
+        result.canonical.sort()
+        return result
+    }
+
+    private func missing(_ invoice: Invoice, into result: inout Reconciliation) {
+        let row = ReconciliationMessages.missingInAuthority(invoice)
+        result.findings.append(Finding(row: row, stakeFen: invoice.total?.value.magnitudeFen ?? 0))
+        result.repairs.append(RepairItem(invoice: invoice, type: .missingInAuthority, fields: []))
+    }
+
+    private func compare(_ invoice: Invoice, _ entry: AuthorityEntry, pool: StringPool, into result: inout Reconciliation) {
+        let skipped = facts.encodingLosses[invoice.origin] ?? []
+        let differences = FieldComparator.differences(branch: invoice, authority: entry, pool: pool, skipping: skipped)
+        record(differences, of: invoice, into: &result)
+    }
+
+    private func judgeStatus(_ check: PendingStatus, index: AuthorityIndex, branchReds: RedLedger,
+                             into result: inout Reconciliation) {
+        guard !(facts.encodingLosses[check.invoice.origin] ?? []).contains(.status),
+              let difference = FieldComparator.statusDifference(
+                  branch: check.invoice, authority: index.entries[check.entry], branchReds: branchReds,
+                  authorityReds: index.reds)
+        else { return }
+        record([difference], of: check.invoice, into: &result)
+    }
+
+    /// Adds mismatch rows; the first money or status row of an invoice carries its stake and its repair item.
+    private func record(_ differences: [FieldDifference], of invoice: Invoice, into result: inout Reconciliation) {
+        for difference in differences {
+            var finding = Finding(row: ReconciliationMessages.fieldMismatch(invoice, difference))
+            if FieldComparator.moneyFields.contains(difference.field) || difference.field == .status {
+                if let position = result.repairPositions[invoice.origin] {
+                    result.repairs[position].fields.append(difference.field)
+                } else {
+                    result.repairPositions[invoice.origin] = result.repairs.count
+                    result.repairs.append(RepairItem(invoice: invoice, type: .fieldMismatch, fields: [difference.field]))
+                    finding.stakeFen = invoice.total?.value.magnitudeFen ?? 0
+                }
+            }
+            result.findings.append(finding)
+        }
+    }
+
+    private func authorityOnly(_ invoice: Invoice, branch: String, into result: inout Reconciliation) {
+        var attributed = invoice
+        if attributed.branch.isEmpty { attributed.branch = branch }
+        result.authorityOnly += 1
+        result.canonical.append(attributed)
+        let row = ReconciliationMessages.missingInBranches(attributed, branch: attributed.branch, cause: cause(for: attributed))
+        result.findings.append(Finding(row: row, stakeFen: invoice.total?.value.magnitudeFen ?? 0))
+    }
+
+    /// Why a kept authority invoice has no kept branch record, when tonight's inputs say.
+    private func cause(for invoice: Invoice) -> MissingCause? {
+        if let rejected = rejects.record(matching: invoice.identity) {
+            return .rejected(source: rejected.source, reason: rejected.reason, field: rejected.field,
+                             file: rejected.file, line: rejected.line)
+        }
+        guard !invoice.branch.isEmpty else { return nil }
+        if let file = facts.failedFiles[invoice.branch] { return .fileFailed(file: file) }
+        return facts.missingSources.contains(invoice.branch) ? .sourceMissing : nil
+    }
+}
+
+/// Attributes an authority invoice to a branch by its seller tax ID: the branch transform named, else the first
+/// branch source (pipeline order) whose `constants.seller_tax_id` equals it, else the first whose kept records
+/// carry it, else none.
+struct BranchAttribution: Sendable {
+    var spec: PipelineSpec
+    /// Seller tax ID → branch sources whose kept records carry it.
+    var sellerSources: [String: Set<String>]
+
+    /// The branch for an authority invoice (empty when none matches).
+    func branch(for invoice: Invoice) -> String {
+        if !invoice.branch.isEmpty { return invoice.branch }
+        let seller = invoice.sellerTaxID
+        guard !seller.isEmpty else { return "" }
+        let branches = spec.branchSources
+        if let byConstant = branches.first(where: { $0.constants[.sellerTaxID] == seller }) { return byConstant.name }
+        let carriers = sellerSources[seller] ?? []
+        return branches.first { carriers.contains($0.name) }?.name ?? ""
+    }
+}
+
+extension Int64 {
+    /// The absolute value as fen (saturating at `Int64.max`).
+    var magnitudeFen: Int64 { self == .min ? .max : Swift.abs(self) }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import FapiaoCore
+import FapiaoExtract
+import FapiaoLoad
+import FapiaoTransform
+import Logging
+
+/// How a night ended.
+public struct NightOutcome: Sendable {
+    public var date: BusinessDate
+    /// Alerts that fired (`type ≥ threshold` or `severity ≥ threshold`), empty when none.
+    public var firedAlerts: [String]
+    /// The published `out/summary.json`, when load ran.
+    public var summaryPath: String?
+    /// Open discrepancies tonight per severity (empty when load did not run).
+    public var openBySeverity: [Severity: Int] = [:]
+    /// Open discrepancies tonight per type (empty when load did not run).
+    public var openByType: [DiscrepancyType: Int] = [:]
+
+    /// 0 done, 1 done with an alert.
+    public var exitCode: Int32 { firedAlerts.isEmpty ? 0 : 1 }
+}
+
+/// Runs the stages of one pipeline for one night: lock, staging folder, stage, manifest, publish.
+public struct StageRunner {
+    public let pipeline: LoadedPipeline
+    public let date: BusinessDate
+    public let logger: Logger
+    public var layout: RunLayout { RunLayout(pipeline: pipeline, date: date) }
+
+    public init(pipeline: LoadedPipeline, date: BusinessDate, logger: Logger) {
+        self.pipeline = pipeline
+        self.date = date
+        self.logger = logger
+    }
+
+    /// Extract, transform and load in order.
+    public func runAll() throws -> NightOutcome {
+        try runExtract()
+        try runTransform()
+        return try runLoad()
+    }
+
+    /// Runs one stage (the previous one must be complete).
+    public func run(_ stage: Stage) throws -> NightOutcome {
+        switch stage {
+        case .extract: try runExtract()
+        case .transform: try runTransform()
+        case .load: return try runLoad()
+        }
+        return NightOutcome(date: date, firedAlerts: [], summaryPath: nil)
+    }
+
+    /// The extract stage; fails (exit 3) after publishing when no authority file could be read.
+    public func runExtract() throws {
+        let found = FileMatcher.inputs(for: pipeline.spec, date: date, pipelineDirectory: pipeline.directory)
+        let inputs: [SourceInputs]
+        for input in found {
+            logger.info("extract: \(input.source.name): \(input.files.count) file(s)")
+        }
+        do {
+            inputs = try InputArchive.store(found, layout: layout)
+            InputArchive.prune(layout: layout, retentionDays: pipeline.spec.archive.retentionDays)
+        } catch {
+            throw RunError.failed("cannot archive the inputs of \(date) in \(layout.archiveDirectory): \(error)")
+        }
+        var result: ExtractResult?
+        try stage(.extract) { staging in
+            let started = Date()
+            let extracted = try ExtractStage.run(spec: pipeline.spec, inputs: inputs, outputDirectory: staging)
+            result = extracted
+            return manifest(.extract, sources: extracted.sources, inputs: extracted.inputs,
+                            outputs: ["findings.csv": extracted.findings], started: started)
+        }
+        try checkAuthorityReadable(inputs: inputs, result: result)
+    }
+
+    /// The transform stage, from extract's published output.
+    public func runTransform() throws {
+        let extractDirectory = try completedDirectory(of: .extract)
+        try stage(.transform) { staging in
+            let started = Date()
+            let result = try TransformStage.run(
+                spec: pipeline.spec, extractDirectory: extractDirectory, outputDirectory: staging)
+            return manifest(.transform, sources: result.sources, inputs: [], outputs: result.outputs, started: started)
+        }
+    }
+
+    /// The load stage, from transform's published output; updates history after publishing `out/`.
+    public func runLoad() throws -> NightOutcome {
+        let transformDirectory = try completedDirectory(of: .transform)
+        let extractDirectory = try completedDirectory(of: .extract)
+        var result: LoadResult?
+        try stage(.load) { staging in
+            let started = Date()
+            let request = LoadRequest(
+                spec: pipeline.spec, date: date, extractDirectory: extractDirectory,
+                transformDirectory: transformDirectory, outputDirectory: staging,
+                historyDatabasePath: layout.historyDatabasePath)
+            let loaded = try LoadStage.run(request)
+            result = loaded
+            return manifest(.load, sources: [], inputs: [], outputs: loaded.outputs, started: started)
+        }
+        guard let result else { throw RunError.failed("load produced no result") }
+        CrashPoint.hit("load.history")
+        do {
+            try result.commitHistory()
+        } catch {
+            throw RunError.failed("cannot update the history database \(layout.historyDatabasePath): \(error)")
+        }
+        let summary = layout.stageDirectory(.load) + "/summary.json"
+        let fired = Alerts.fired(pipeline.spec.alerts, result: result)
+        return NightOutcome(date: date, firedAlerts: fired, summaryPath: summary,
+                            openBySeverity: result.openCountsBySeverity, openByType: result.openCountsByType)
+    }
+
+    /// The published folder of a stage, or exit 3 naming the command that makes it.
+    func completedDirectory(of stage: Stage) throws -> String {
+        let directory = layout.stageDirectory(stage)
+        guard ManifestIO.read(from: directory) != nil else {
+            throw RunError.failed(
+                "the \(stage.rawValue) stage for \(date) is not complete (no \(directory)/manifest.json); "
+                    + "run: fapiao \(stage.rawValue) \(pipeline.path) --date \(date)")
+        }
+        return directory
+    }
+
+    private func stage(_ stage: Stage, body: (String) throws -> StageManifest) throws {
+        CrashPoint.hit("\(stage.rawValue).start")
+        let publisher = try StagePublisher(target: layout.stageDirectory(stage))
+        do {
+            let manifest = try body(publisher.staging)
+            CrashPoint.hit("\(stage.rawValue).staged")
+            try ManifestIO.write(manifest, into: publisher.staging)
+            CrashPoint.hit("\(stage.rawValue).manifest")
+            try publisher.publish()
+            CrashPoint.hit("\(stage.rawValue).published")
+            logger.info("\(stage.rawValue): published \(layout.stageDirectory(stage))")
+        } catch {
+            publisher.discard()
+            if let runError = error as? RunError { throw runError }
+            throw RunError.failed("\(stage.rawValue) failed: \(error)")
+        }
+    }
+
+    private func manifest(_ stage: Stage, sources: [SourceCounts], inputs: [InputFileInfo],
+                          outputs: [String: Int], started: Date) -> StageManifest {
+        StageManifest(
+            stage: stage.rawValue, pipeline: pipeline.spec.name, date: date.description,
+            programVersion: fapiaoVersion, pipelineSHA256: pipeline.sha256, sources: sources, inputs: inputs,
+            outputs: outputs, timings: ["seconds": Date().timeIntervalSince(started)],
+            host: ProcessInfo.processInfo.hostName, finishedAt: ISO8601DateFormatter().string(from: Date()))
+    }
+
+    private func checkAuthorityReadable(inputs: [SourceInputs], result: ExtractResult?) throws {
+        let authority = Set(pipeline.spec.authoritySources.map(\.name))
+        let readable = result?.inputs.filter { authority.contains($0.source) && $0.error == nil } ?? []
+        guard readable.isEmpty else { return }
+        let files = inputs.filter { authority.contains($0.source.name) }.flatMap(\.files)
+        throw RunError.failed(files.isEmpty
+            ? "no authority file for \(date): nothing to reconcile against (looked for \(pipeline.spec.authoritySources.map(\.path).joined(separator: ", ")))"
+            : "every authority file for \(date) failed to read; see \(layout.stageDirectory(.extract))/findings.csv")
+    }
+}
+
+/// Alert thresholds against tonight's open counts.
+enum Alerts {
+    static func fired(_ options: AlertOptions, result: LoadResult) -> [String] {
+        var fired: [String] = []
+        for (type, threshold) in options.failOnTypes.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            let count = result.openCountsByType[type] ?? 0
+            if count >= threshold { fired.append("\(type.rawValue): \(count) open ≥ \(threshold)") }
+        }
+        for (severity, threshold) in options.failOnSeverity.sorted(by: { $0.key.rank < $1.key.rank }) {
+            let count = result.openCountsBySeverity[severity] ?? 0
+            if count >= threshold { fired.append("severity \(severity.rawValue): \(count) open ≥ \(threshold)") }
+        }
+        return fired
+    }
+}

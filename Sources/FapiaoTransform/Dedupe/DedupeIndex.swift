@@ -1,0 +1,65 @@
+import FapiaoCore
+
+/// Where the kept record of a key is, and a digest of its canonical fields: 16 bytes per key plus the
+/// 16-byte packed key itself, so the index stays at tens of bytes per invoice.
+struct KeptRecord: Equatable, Sendable {
+    /// FNV-1a digest of the canonical fields (provenance and branch aside).
+    var digest: UInt64
+    /// Index into the index's file table.
+    var file: UInt32
+    /// The kept record's line (saturated at `UInt32.max`).
+    var line: UInt32
+    /// The kept record's source, by position in the pipeline.
+    var source: UInt16
+}
+
+/// What the index says about a record's key.
+enum DedupeVerdict: Equatable, Sendable {
+    /// First time seen: keep the record.
+    case first
+    /// Seen before: remove this record; the kept one is described.
+    case duplicate(of: KeptRecord, keptFile: String, identical: Bool)
+}
+
+/// The dedupe index: canonical key (packed) → the kept record. Records arrive in keep order (sources in
+/// pipeline order, then file, then line), so the first record seen for a key is the one kept.
+struct DedupeIndex: Sendable {
+    private var kept: [PackedKey: KeptRecord] = [:]
+    private var fileIDs: [String: UInt32] = [:]
+    private var files: [String] = []
+
+    /// Keys held.
+    var count: Int { kept.count }
+
+    /// Records `key` for a record at `location` with `digest`, or reports the record kept before.
+    mutating func admit(_ key: PackedKey, digest: UInt64, location: InputLocation, source: Int) -> DedupeVerdict {
+        if let previous = kept[key] {
+            return .duplicate(of: previous, keptFile: files[Int(previous.file)], identical: previous.digest == digest)
+        }
+        kept[key] = KeptRecord(digest: digest, file: fileID(location.file),
+                               line: UInt32(clamping: location.line), source: UInt16(clamping: source))
+        return .first
+    }
+
+    private mutating func fileID(_ file: String) -> UInt32 {
+        if let id = fileIDs[file] { return id }
+        let id = UInt32(clamping: files.count)
+        files.append(file)
+        fileIDs[file] = id
+        return id
+    }
+}
+
+/// A 64-bit FNV-1a digest of an invoice's canonical fields, provenance and branch aside: equal digests mean
+/// identical duplicates. Deterministic across runs (unlike `Hasher`).
+enum RecordDigest {
+    /// The digest of a `canonicalRow`: its canonical fields before `branch`, then none of the provenance.
+    static func digest(canonicalRow row: [String]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for value in row.prefix(CanonicalField.branch.order) {
+            for byte in value.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            hash = (hash ^ 0x1F) &* 0x100_0000_01b3
+        }
+        return hash
+    }
+}

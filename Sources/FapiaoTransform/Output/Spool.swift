@@ -1,0 +1,80 @@
+import Foundation
+import FapiaoCore
+import FapiaoIO
+
+/// Temporary per-source files inside the staging folder, so outputs can be assembled in pipeline order
+/// although authority sources are processed after every branch source. Removed when the run ends.
+struct Spool {
+    /// The spool folder.
+    let directory: String
+
+    /// Creates `<outputDirectory>/.transform-spool`.
+    init(outputDirectory: String) throws {
+        directory = outputDirectory + "/.transform-spool"
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw FapiaoError(code: "io.create", message: "cannot create \(directory)", cause: "\(error)")
+        }
+    }
+
+    /// The spool file of one kind (`rejects`, `extract-rejects`, `duplicates`) for a source (pipeline position).
+    func path(_ kind: String, source: Int) -> String { directory + "/\(kind)-\(source).csv" }
+
+    /// Deletes the spool folder.
+    func remove() { try? FileManager.default.removeItem(atPath: directory) }
+}
+
+/// The columns of `rejects.csv` (and of extract's).
+enum RejectsFile {
+    static let header = ProvenanceColumn.names + ["reason", "field", "raw"]
+}
+
+/// The columns of `duplicates.csv`.
+enum DuplicatesFile {
+    static let header = Invoice.canonicalHeader + ["kept_file", "kept_line", "identical"]
+}
+
+/// Copies record files into one output: concatenated, or two files merged by `_file`, then `_line`.
+enum RecordFileAssembly {
+    /// Appends the data rows of `path` (its header skipped) to `writer`; returns the rows copied.
+    @discardableResult
+    static func append(_ path: String, to writer: RecordFileWriter) throws -> Int {
+        try mergeByLocation(path, nil, into: writer)
+    }
+
+    /// Merges two files each sorted by `_file` (column 2), then `_line` (column 3) into `writer`.
+    @discardableResult
+    static func mergeByLocation(_ first: String, _ second: String?, into writer: RecordFileWriter) throws -> Int {
+        let a = try RowCursor(path: first)
+        let b = try second.map(RowCursor.init)
+        _ = try a.next()
+        _ = try b?.next()
+        var headA = try a.next(), headB = try b?.next()
+        var written = 0
+        while headA != nil || headB != nil {
+            if let rowA = headA, headB.map({ !comesBefore($0, rowA) }) ?? true {
+                try writer.write(rowA)
+                headA = try a.next()
+            } else if let rowB = headB {
+                try writer.write(rowB)
+                headB = try b?.next()
+            }
+            written += 1
+        }
+        return written
+    }
+
+    /// `_file` then `_line` order of two rows (`_source,_file,_line,…`).
+    static func comesBefore(_ x: [String], _ y: [String]) -> Bool {
+        guard x.count >= 3, y.count >= 3 else { return false }
+        if x[1] != y[1] { return x[1] < y[1] }
+        return (Int(x[2]) ?? 0) < (Int(y[2]) ?? 0)
+    }
+}
+
+/// File-system facts.
+enum FileStatus {
+    /// True when a file exists at `path`.
+    static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+}

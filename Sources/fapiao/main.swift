@@ -1,2 +1,0 @@
-import FapiaoPipeline
-print("fapiao \(fapiaoVersion)")

@@ -1,5 +1,0 @@
-import XCTest
-
-final class FapiaoLoadTestsPlaceholder: XCTestCase {
-    func testTargetBuilds() { XCTAssertTrue(true) }
-}

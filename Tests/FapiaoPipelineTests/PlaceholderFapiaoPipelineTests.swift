@@ -1,5 +1,0 @@
-import XCTest
-
-final class FapiaoPipelineTestsPlaceholder: XCTestCase {
-    func testTargetBuilds() { XCTAssertTrue(true) }
-}

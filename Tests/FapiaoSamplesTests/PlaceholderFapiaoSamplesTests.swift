@@ -1,5 +1,0 @@
-import XCTest
-
-final class FapiaoSamplesTestsPlaceholder: XCTestCase {
-    func testTargetBuilds() { XCTAssertTrue(true) }
-}

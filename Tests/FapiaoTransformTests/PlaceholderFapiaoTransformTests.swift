@@ -1,5 +1,0 @@
-import XCTest
-
-final class FapiaoTransformTestsPlaceholder: XCTestCase {
-    func testTargetBuilds() { XCTAssertTrue(true) }
-}

@@ -1,0 +1,108 @@
+import XCTest
+import FapiaoTestSupport
+
+/// Black-box tests of what the nightly cron job depends on: crash safety, the lock, alerts, verify.
+final class NightlyOperationsTests: XCTestCase {
+    private var root = ""
+    private var pipeline: String { root + "/pipelines/sample-chain.yaml" }
+    private var runDirectory: String { root + "/work/sample-chain/2025-04-17" }
+
+    override func setUpWithError() throws {
+        root = try TestSupport.temporaryDirectory("fapiao-nightly")
+        let repository = TestSupport.repositoryRoot
+        try FileManager.default.copyItem(atPath: repository + "/samples", toPath: root + "/samples")
+        try FileManager.default.createDirectory(atPath: root + "/pipelines", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: repository + "/pipelines/sample-chain.yaml", toPath: pipeline)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: root) }
+
+    private func run(_ arguments: [String], crashAt: String? = nil) throws -> CommandRunner.Outcome {
+        try CommandRunner.run(arguments, environment: crashAt.map { ["FAPIAO_CRASH_AT": $0] } ?? [:])
+    }
+
+    /// Every file of the run folder except manifests (they hold timings).
+    private func outputs() throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for stage in ["extract", "transform", "out"] {
+            let folder = runDirectory + "/" + stage
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name != "manifest.json" {
+                files[stage + "/" + name] = FileManager.default.contents(atPath: folder + "/" + name)
+            }
+        }
+        return files
+    }
+
+    /// A published stage folder is complete: it has its manifest; nothing else is visible under a stage name.
+    private func assertOnlyCompleteStages(_ point: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        for stage in ["extract", "transform", "out"] {
+            let folder = runDirectory + "/" + stage
+            if FileManager.default.fileExists(atPath: folder) {
+                XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/manifest.json"),
+                              "\(stage) incomplete after a crash at \(point)", file: file, line: line)
+            }
+        }
+    }
+
+    func testAKilledRunLeavesCompleteStagesAndTheNextRunSucceeds() throws {
+        XCTAssertEqual(try run(["run", pipeline, "--date", "2025-04-17"]).status, 0)
+        let reference = try outputs()
+        let points = ["extract.start", "extract.staged", "extract.manifest", "extract.published",
+                      "transform.staged", "transform.manifest", "transform.published",
+                      "load.staged", "load.manifest", "load.published", "load.history"]
+        for point in points {
+            let crashed = try run(["run", pipeline, "--date", "2025-04-17"], crashAt: point)
+            XCTAssertEqual(crashed.status, 9, "expected SIGKILL at \(point)")
+            try assertOnlyCompleteStages(point)
+            let rerun = try run(["run", pipeline, "--date", "2025-04-17"])
+            XCTAssertEqual(rerun.status, 0, "re-run after a crash at \(point): \(rerun.stderr)")
+            XCTAssertEqual(try outputs(), reference, "outputs differ after a crash at \(point)")
+        }
+    }
+
+    func testASecondConcurrentRunExits75() throws {
+        let lockFolder = root + "/work/sample-chain"
+        try FileManager.default.createDirectory(atPath: lockFolder, withIntermediateDirectories: true)
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = [lockFolder + "/.lock", "sleep", "5"]
+        try holder.run()
+        defer { holder.terminate(); holder.waitUntilExit() }
+        Thread.sleep(forTimeInterval: 0.3)
+        let second = try run(["run", pipeline, "--date", "2025-04-17"])
+        XCTAssertEqual(second.status, 75)
+        XCTAssertTrue(second.stderr.contains("another fapiao run holds \(lockFolder)/.lock"), second.stderr)
+    }
+
+    func testAReachedThresholdExits1AndRunsTheAlertCommand() throws {
+        var text = try String(contentsOfFile: pipeline, encoding: .utf8)
+        let alerts = text.range(of: "\nalerts:")!
+        text = String(text[..<alerts.lowerBound]) + """
+
+        alerts:
+          fail_on: { types: { missing_in_authority: 1 } }
+          command: 'echo "$FAPIAO_DATE $FAPIAO_MISSING_IN_AUTHORITY $1" > alert.txt'
+
+        """
+        try text.write(toFile: pipeline, atomically: true, encoding: .utf8)
+        let outcome = try run(["run", pipeline, "--date", "2025-04-17"])
+        XCTAssertEqual(outcome.status, 1, outcome.stderr)
+        let note = try String(contentsOfFile: root + "/pipelines/alert.txt", encoding: .utf8)
+        XCTAssertTrue(note.hasPrefix("2025-04-17 3 "), note)
+        XCTAssertTrue(note.hasSuffix("/work/sample-chain/2025-04-17/out/summary.json\n"), note)
+    }
+
+    func testVerifyFindsACorruptedArchiveFile() throws {
+        XCTAssertEqual(try run(["run", pipeline, "--date", "2025-04-17"]).status, 0)
+        XCTAssertEqual(try run(["verify", pipeline, "--date", "2025-04-17"]).status, 0)
+        let archived = root + "/work/sample-chain/archive/2025-04-17/chaoyang/samples/exports/chaoyang/20250417"
+        let name = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: archived).first)
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: archived + "/" + name))
+        handle.seek(toFileOffset: 10)
+        handle.write(Data([0x00, 0x01]))
+        try handle.close()
+        let outcome = try run(["verify", pipeline, "--date", "2025-04-17"])
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertTrue(outcome.stdout.contains("MISMATCH chaoyang ../samples/exports/chaoyang/20250417/\(name)"), outcome.stdout)
+    }
+}

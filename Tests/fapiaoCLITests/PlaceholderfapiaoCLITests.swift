@@ -1,5 +1,0 @@
-import XCTest
-
-final class fapiaoCLITestsPlaceholder: XCTestCase {
-    func testTargetBuilds() { XCTAssertTrue(true) }
-}
