@@ -1,9 +1,11 @@
 /// The delimiter and quote character of a CSV dialect.
 public struct CSVDialect: Hashable, Sendable {
+    /// The byte between fields.
     public var delimiter: UInt8
     /// Nil when the format has no quoting.
     public var quote: UInt8?
 
+    /// A dialect; by default RFC 4180's comma and double quote.
     public init(delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8? = UInt8(ascii: "\"")) {
         self.delimiter = delimiter
         self.quote = quote
@@ -15,9 +17,12 @@ public struct CSVDialect: Hashable, Sendable {
 
 /// One CSV record as raw bytes, with the physical line (1-based) where it starts.
 public struct CSVRecord: Hashable, Sendable {
+    /// The fields' bytes, unquoted.
     public var fields: [[UInt8]]
+    /// The physical line (1-based) where the record starts.
     public var line: Int
 
+    /// A record of `fields` starting on `line`.
     public init(fields: [[UInt8]], line: Int) {
         self.fields = fields
         self.line = line
@@ -90,8 +95,11 @@ public struct CSVRowView {
 public struct CSVParser: Sendable {
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
 
+    /// The delimiter and quote.
     public let dialect: CSVDialect
+    /// A field longer than this marks its record `.field` overflow.
     public let maxFieldBytes: Int
+    /// A record whose fields hold more bytes than this is marked `.record` overflow.
     public let maxRecordBytes: Int
     private var state = State.fieldStart
     private var bytes: [UInt8] = []
@@ -103,6 +111,7 @@ public struct CSVParser: Sendable {
     private var recordLine = 1
     private var pendingCR = false
 
+    /// A parser for `dialect` with size limits (the `feed(_:emit:)` API throws when a record passes one).
     public init(dialect: CSVDialect = .rfc4180, maxFieldBytes: Int = 1 << 20, maxRecordBytes: Int = 4 << 20) {
         self.dialect = dialect
         self.maxFieldBytes = maxFieldBytes

@@ -9,6 +9,7 @@ public struct ResolvedFile: Hashable, Sendable {
     /// Path relative to the pipeline file's folder: what provenance columns and reports show.
     public var relativePath: String
 
+    /// A file at `absolutePath`, shown as `relativePath`.
     public init(absolutePath: String, relativePath: String) {
         self.absolutePath = absolutePath
         self.relativePath = relativePath
@@ -17,9 +18,12 @@ public struct ResolvedFile: Hashable, Sendable {
 
 /// A source and the files matched for it (sorted by relative path).
 public struct SourceInputs: Hashable, Sendable {
+    /// The source, as the pipeline file declares it.
     public var source: SourceSpec
+    /// Its files for the night, sorted by relative path.
     public var files: [ResolvedFile]
 
+    /// A source and its files.
     public init(source: SourceSpec, files: [ResolvedFile]) {
         self.source = source
         self.files = files
@@ -39,6 +43,7 @@ public struct ExtractResult: Sendable {
     /// Rows written to `rejects.csv`.
     public var rejects: Int
 
+    /// A result with its counts.
     public init(sources: [SourceCounts], inputs: [InputFileInfo], findings: Int, rejects: Int = 0) {
         self.sources = sources
         self.inputs = inputs

@@ -12,23 +12,24 @@ struct SourceExtraction {
 /// Extracts one source: its files in order into `<source>.csv`, each file's records kept only when the whole
 /// file reads cleanly (the writer is rolled back to the file's start otherwise).
 enum SourceExtractor {
-    /// Runs one source into `outputDirectory`.
+    /// Runs one source into `outputDirectory`; throws only when its output cannot be written.
     static func run(_ inputs: SourceInputs, limits: Limits, outputDirectory: String) throws -> SourceExtraction {
-        let source = inputs.source
-        let writer: StagedFileWriter
-        var emitter: RecordEmitter
         do {
-            writer = try StagedFileWriter(path: outputDirectory + "/" + source.name + ".csv")
-            emitter = try RecordEmitter(source: source, writer: writer)
+            return try write(inputs, limits: limits, path: outputDirectory + "/" + inputs.source.name + ".csv")
         } catch let failure as OutputFailure {
             throw failure.error
         }
-        var result = SourceExtraction(counts: SourceCounts(source: source.name))
-        if inputs.files.isEmpty && source.required { result.findings.append(missingSource(source)) }
+    }
+
+    private static func write(_ inputs: SourceInputs, limits: Limits, path: String) throws -> SourceExtraction {
+        let writer = try StagedFileWriter(path: path)
+        var emitter = try RecordEmitter(source: inputs.source, writer: writer)
+        var result = SourceExtraction(counts: SourceCounts(source: inputs.source.name))
+        if inputs.files.isEmpty && inputs.source.required { result.findings.append(missingSource(inputs.source)) }
         for file in inputs.files {
             try extract(file, limits: limits, writer: writer, emitter: &emitter, into: &result)
         }
-        do { try writer.commit() } catch let failure as OutputFailure { throw failure.error }
+        try writer.commit()
         return result
     }
 
@@ -53,7 +54,7 @@ enum SourceExtractor {
             input = opened
             try read(opened, source: source, limits: limits, emitter: &emitter, progress: &progress)
         } catch let failure as OutputFailure {
-            throw failure.error
+            throw failure
         } catch {
             try writer.rollback(to: mark)
             try? input?.drain()

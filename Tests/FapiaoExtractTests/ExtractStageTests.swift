@@ -93,4 +93,13 @@ final class ExtractStageTests: XCTestCase {
             "info b-store encoding_error remark",
         ])
     }
+
+    func testAnOutputThatCannotBeWrittenFailsTheStage() throws {
+        let spec = PipelineSpec(name: "test", sources: [csvSource()])
+        XCTAssertThrowsError(try ExtractStage.run(
+            spec: spec, inputs: [SourceInputs(source: csvSource(), files: [])],
+            outputDirectory: harness.directory + "/missing")) { error in
+            XCTAssertEqual((error as? FapiaoError)?.code, "io.create")
+        }
+    }
 }
