@@ -105,19 +105,8 @@ enum HeaderName {
         let signature: [UInt8] = [0xE9, 0x94, 0x98]  // 锘
         guard cell.starts(with: signature) else { return nil }
         if cell.starts(with: signature + [0x3F]) { return Array(cell.dropFirst(4)) }
-        var encoded: [UInt8] = []
-        var index = 0
-        let ok = cell.withUnsafeBufferPointer { buffer -> Bool in
-            while index < buffer.count {
-                guard let (scalar, length) = Mojibake.scalar(buffer, at: index) else { return false }
-                index += length
-                if scalar < 0x80 { encoded.append(UInt8(scalar)); continue }
-                guard let pair = GB18030Table.twoByte(scalar) else { return false }
-                encoded += [UInt8(pair >> 8), UInt8(pair & 0xFF)]
-            }
-            return true
-        }
-        guard ok, encoded.starts(with: [0xEF, 0xBB, 0xBF]) else { return Array(cell.dropFirst(3)) }
+        guard let encoded = cell.withUnsafeBufferPointer(GB18030Table.encode), encoded.starts(with: [0xEF, 0xBB, 0xBF])
+        else { return Array(cell.dropFirst(3)) }
         let rest = Array(encoded.dropFirst(3))
         let valid = rest.withUnsafeBufferPointer { buffer in
             String(validating: buffer, as: UTF8.self) != nil

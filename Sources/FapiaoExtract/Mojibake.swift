@@ -41,16 +41,7 @@ enum Mojibake: String, Hashable, Sendable {
     /// characters. A cheap look at the first non-ASCII character rules out ordinary Chinese text.
     static func repairUTF8AsGBK(_ bytes: UnsafeBufferPointer<UInt8>, firstNonASCII: Int) -> [UInt8]? {
         guard let first = scalar(bytes, at: firstNonASCII)?.0, let lead = GB18030Table.twoByte(first).map({ $0 >> 8 }),
-              (0xE3...0xE9).contains(lead) || lead == 0xEF else { return nil }
-        var encoded: [UInt8] = []
-        var index = 0
-        while index < bytes.count {
-            guard let (scalar, length) = scalar(bytes, at: index) else { return nil }
-            index += length
-            if scalar < 0x80 { encoded.append(UInt8(scalar)); continue }
-            guard let pair = GB18030Table.twoByte(scalar) else { return nil }
-            encoded += [UInt8(pair >> 8), UInt8(pair & 0xFF)]
-        }
+              (0xE3...0xE9).contains(lead) || lead == 0xEF, let encoded = GB18030Table.encode(bytes) else { return nil }
         return isCJKText(encoded) ? encoded : nil
     }
 
@@ -85,6 +76,20 @@ enum Mojibake: String, Hashable, Sendable {
 /// GB18030's two-byte codes of the Basic Multilingual Plane, built once through glibc iconv.
 enum GB18030Table {
     private static let table: [UInt16] = build()
+
+    /// UTF-8 text in GB18030, or nil when a character is not ASCII or a two-byte code (or the text not UTF-8).
+    static func encode(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var encoded: [UInt8] = []
+        var index = 0
+        while index < text.count {
+            guard let (scalar, length) = Mojibake.scalar(text, at: index) else { return nil }
+            index += length
+            if scalar < 0x80 { encoded.append(UInt8(scalar)); continue }
+            guard let pair = twoByte(scalar) else { return nil }
+            encoded += [UInt8(pair >> 8), UInt8(pair & 0xFF)]
+        }
+        return encoded
+    }
 
     /// The two-byte GB18030 code of a scalar (lead byte high), or nil when it has none.
     static func twoByte(_ scalar: UInt32) -> UInt16? {
