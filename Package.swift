@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -34,7 +35,9 @@ let package = Package(
         .target(
             name: "FapiaoIO",
             dependencies: ["FapiaoCore", "CFapiaoZlib", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "FapiaoExtract", dependencies: ["FapiaoCore", "FapiaoIO", "CFapiaoXML2"]),
+        .target(
+            name: "FapiaoExtract",
+            dependencies: ["FapiaoCore", "FapiaoIO", "CFapiaoXML2", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "FapiaoTransform", dependencies: ["FapiaoCore", "FapiaoIO"]),
         .target(
             name: "FapiaoLoad",
