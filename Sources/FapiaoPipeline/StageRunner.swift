@@ -109,6 +109,9 @@ public struct StageRunner {
             throw RunError.failed("cannot update the history database \(layout.historyDatabasePath): \(error)")
         }
         let summary = layout.stageDirectory(.load) + "/summary.json"
+        let bySeverity = Severity.allCases.map { "\(result.openCountsBySeverity[$0] ?? 0) \($0.rawValue)" }
+        let open = result.openCountsBySeverity.values.reduce(0, +)
+        logger.notice("night \(date): \(open) open discrepancies (\(bySeverity.joined(separator: ", "))); report: \(layout.stageDirectory(.load))/report.html")
         let fired = Alerts.fired(pipeline.spec.alerts, result: result)
         return NightOutcome(date: date, firedAlerts: fired, summaryPath: summary,
                             openBySeverity: result.openCountsBySeverity, openByType: result.openCountsByType)
