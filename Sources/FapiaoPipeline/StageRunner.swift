@@ -69,6 +69,7 @@ public struct StageRunner {
             let started = Date()
             let extracted = try ExtractStage.run(spec: pipeline.spec, inputs: inputs, outputDirectory: staging)
             result = extracted
+            logStatistics(extracted, seconds: Date().timeIntervalSince(started))
             return manifest(.extract, sources: extracted.sources, inputs: extracted.inputs,
                             outputs: ["findings.csv": extracted.findings], started: started)
         }
@@ -82,6 +83,9 @@ public struct StageRunner {
             let started = Date()
             let result = try TransformStage.run(
                 spec: pipeline.spec, extractDirectory: extractDirectory, outputDirectory: staging)
+            let seconds = Date().timeIntervalSince(started)
+            let records = result.sources.reduce(0) { $0 + $1.recordsIn }
+            logger.info("transform: \(records) records in \(String(format: "%.2f", seconds)) s (\(seconds > 0 ? Int(Double(records) / seconds) : records) records/s)")
             return manifest(.transform, sources: result.sources, inputs: [], outputs: result.outputs, started: started)
         }
     }
@@ -153,6 +157,20 @@ public struct StageRunner {
             programVersion: fapiaoVersion, pipelineSHA256: pipeline.sha256, sources: sources, inputs: inputs,
             outputs: outputs, timings: ["seconds": Date().timeIntervalSince(started)],
             host: ProcessInfo.processInfo.hostName, finishedAt: ISO8601DateFormatter().string(from: Date()))
+    }
+
+    private func logStatistics(_ result: ExtractResult, seconds: Double) {
+        let inflated = result.inputs.reduce(Int64(0)) { $0 + $1.inflatedBytes }
+        let compressed = result.inputs.reduce(Int64(0)) { $0 + $1.compressedBytes }
+        let records = result.sources.reduce(0) { $0 + $1.recordsIn }
+        let rate = seconds > 0 ? Int(Double(records) / seconds) : records
+        logger.info("""
+            extract: \(result.inputs.count) files, \(byteText(compressed)) compressed, \(byteText(inflated)) inflated, \(records) records in \(String(format: "%.2f", seconds)) s (\(rate) records/s)
+            """)
+    }
+
+    private func byteText(_ bytes: Int64) -> String {
+        bytes < 1_000_000 ? "\(bytes / 1000) KB" : String(format: "%.1f MB", Double(bytes) / 1_000_000)
     }
 
     private func checkAuthorityReadable(inputs: [SourceInputs], result: ExtractResult?) throws {
