@@ -105,4 +105,24 @@ final class NightlyOperationsTests: XCTestCase {
         XCTAssertEqual(outcome.status, 1)
         XCTAssertTrue(outcome.stdout.contains("MISMATCH chaoyang ../samples/exports/chaoyang/20250417/\(name)"), outcome.stdout)
     }
+
+    /// The crontab line of docs/operations.md (its `grep -v ' INFO '` filter) gives the one-line mail shown there.
+    func testTheCronMailOfANormalNightIsOneSummaryLine() throws {
+        let truthData = try XCTUnwrap(FileManager.default.contents(atPath: root + "/samples/truth.json"))
+        let truth = try XCTUnwrap(JSONSerialization.jsonObject(with: truthData) as? [String: Any])
+        let open = (truth["counts"] as? [String: Int] ?? [:]).values.reduce(0, +)
+        let line = "\(CommandRunner.executable) run \(pipeline) --date 2025-04-17 2>&1 | grep -v ' INFO '"
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", line]
+        let output = Pipe()
+        shell.standardOutput = output
+        try shell.run()
+        let mail = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        let lines = mail.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, mail)
+        XCTAssertTrue(mail.contains("Z NOTICE night 2025-04-17: \(open) open discrepancies ("), mail)
+        XCTAssertTrue(mail.hasSuffix("; report: \(runDirectory)/out/report.html\n"), mail)
+    }
 }
