@@ -22,8 +22,9 @@ deps: ## Install the system packages the build needs (apt, as root), when missin
 build: deps ## Build the fapiao command
 	swift build -c $(CONFIG) $(SWIFT_FLAGS)
 
-run: build ## Build and run the sample pipeline (extract, transform, load) for DATE
+run: build ## Build and run the sample pipeline (extract, transform, load) for DATE, then print its summary
 	$(FAPIAO) run $(PIPELINE) --date $(DATE)
+	@$(FAPIAO) report $(PIPELINE) --date $(DATE)
 
 check: build ## Lint the pipeline file and print the plan
 	$(FAPIAO) check $(PIPELINE) --date $(DATE)
@@ -55,4 +56,4 @@ screenshot: build ## Render the sample run's report.html to work/report.png (hea
 	bash bench/screenshot-report.sh work/sample-chain/$(DATE)/out work/report.png
 
 clean: ## Remove build output and the sample pipeline's work folder
-	rm -rf .build pipelines/work
+	rm -rf .build work
