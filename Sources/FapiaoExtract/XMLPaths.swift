@@ -73,10 +73,12 @@ struct XMLPathTable {
     }
 }
 
-/// The values of one XML record being read: one byte buffer per slot, nil until its element appears.
-/// Values stop growing at the size limits (the record is then rejected), so memory stays bounded.
+/// The values of one XML record being read: one byte buffer per slot (kept, with its capacity, from record to
+/// record), absent until its element appears. Values stop growing at the size limits (the record is then
+/// rejected), so memory stays bounded.
 struct XMLRecordValues {
-    private(set) var values: [[UInt8]?]
+    private var values: [[UInt8]]
+    private var present: [Bool]
     private var closed: [Bool]
     private var totalBytes = 0
     private let maxFieldBytes: Int
@@ -85,35 +87,47 @@ struct XMLRecordValues {
     private(set) var overflow: CSVOverflow?
 
     init(slots: Int, maxFieldBytes: Int, maxRecordBytes: Int) {
-        values = Array(repeating: nil, count: slots)
-        closed = Array(repeating: false, count: slots)
+        values = Array(repeating: [], count: slots)
+        present = Array(repeating: false, count: slots)
+        closed = present
         self.maxFieldBytes = maxFieldBytes
         self.maxRecordBytes = maxRecordBytes
     }
 
+    /// True when the slot's element (or attribute) appeared in the record.
+    func isPresent(_ slot: Int) -> Bool { present[slot] }
+
+    /// Appends the slot's value to `out` (nothing when it is absent).
+    func appendValue(_ slot: Int, to out: inout [UInt8]) { out.append(contentsOf: values[slot]) }
+
     /// Marks a slot's element present (an empty element still gives an empty value).
-    mutating func open(_ slot: Int) { if values[slot] == nil { values[slot] = [] } }
+    mutating func open(_ slot: Int) { present[slot] = true }
 
     /// Appends text to a slot still open.
     mutating func append(_ slot: Int, _ text: UnsafeBufferPointer<UInt8>) {
-        guard !closed[slot], fits(text.count, after: values[slot]?.count ?? 0) else { return }
-        if values[slot] == nil { values[slot] = [] }
-        values[slot]?.append(contentsOf: text)
+        guard !closed[slot], fits(text.count, after: values[slot].count) else { return }
+        present[slot] = true
+        values[slot].append(contentsOf: text)
     }
 
     /// Ends a slot's first occurrence: later occurrences are ignored.
-    mutating func close(_ slot: Int) { if values[slot] != nil { closed[slot] = true } }
+    mutating func close(_ slot: Int) { if present[slot] { closed[slot] = true } }
 
     /// Sets an attribute's value (the first occurrence wins).
     mutating func set(_ slot: Int, _ text: UnsafeBufferPointer<UInt8>) {
-        guard values[slot] == nil, fits(text.count, after: 0) else { return }
-        values[slot] = Array(text)
+        guard !present[slot], fits(text.count, after: 0) else { return }
+        values[slot].append(contentsOf: text)
+        present[slot] = true
         closed[slot] = true
     }
 
-    /// Clears every slot for the next record.
+    /// Clears every slot for the next record (keeping the buffers' capacity).
     mutating func reset() {
-        for index in values.indices { values[index] = nil; closed[index] = false }
+        for index in values.indices where present[index] {
+            values[index].removeAll(keepingCapacity: true)
+            present[index] = false
+            closed[index] = false
+        }
         totalBytes = 0
         overflow = nil
     }

@@ -1,8 +1,8 @@
 import FapiaoCore
 
-extension XMLFileReader {
+extension XMLRecordState {
     /// Writes the record just read (or rejects it when it passed a size limit).
-    mutating func emit(into emitter: inout RecordEmitter) throws {
+    mutating func emit() throws {
         let line = recordLine
         if let (reason, key, limit) = oversize {
             return emitter.reject(
@@ -31,14 +31,15 @@ extension XMLFileReader {
         packed.removeAll(keepingCapacity: true)
         ranges.removeAll(keepingCapacity: true)
         for slots in paths.fieldSlots {
-            guard let slot = slots.first(where: { values.values[$0] != nil }),
-                  let value = values.values[slot] else { ranges.append(nil); continue }
+            guard let slot = slots.first(where: values.isPresent) else { ranges.append(nil); continue }
             let start = packed.count
-            packed += value
+            values.appendValue(slot, to: &packed)
             ranges.append(start..<packed.count)
         }
     }
+}
 
+extension XMLFileReader {
     /// Reads the first bytes of the document (up to 4 KiB) to find its encoding declaration.
     static func readPrefix(_ input: ContentReading) throws -> [UInt8] {
         var prefix = [UInt8](repeating: 0, count: 4096)
