@@ -42,6 +42,7 @@ public final class FileChunkReader {
             let count = Foundation.read(descriptor, address, destination.count)
             if count >= 0 {
                 bytesRead += Int64(count)
+                ReadProgress.add(count)
                 return count
             }
             if errno == EINTR { continue }

@@ -13,6 +13,9 @@ public struct FapiaoLogHandler: LogHandler {
     let label: String
     let format: LogFormat
 
+    /// Clears a progress line before each log line when standard error is a terminal.
+    static let onTerminal = isatty(STDERR_FILENO) == 1
+
     public init(label: String, format: LogFormat) {
         self.label = label
         self.format = format
@@ -30,7 +33,8 @@ public struct FapiaoLogHandler: LogHandler {
         let output: String
         switch format {
         case .plain:
-            output = "\(time) \(level.rawValue.uppercased()) \(text)\n"
+            let clear = FapiaoLogHandler.onTerminal ? "\r\u{1B}[K" : ""
+            output = "\(clear)\(time) \(level.rawValue.uppercased()) \(text)\n"
         case .json:
             let object: [String: String] = ["time": time, "level": level.rawValue, "message": text, "logger": label]
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()

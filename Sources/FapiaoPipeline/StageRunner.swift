@@ -67,6 +67,8 @@ public struct StageRunner {
         var result: ExtractResult?
         try stage(.extract) { staging in
             let started = Date()
+            let progress = ProgressDisplay(stage: "extract", totalBytes: inputBytes(inputs))
+            defer { progress.stop() }
             let extracted = try ExtractStage.run(spec: pipeline.spec, inputs: inputs, outputDirectory: staging)
             result = extracted
             logStatistics(extracted, seconds: Date().timeIntervalSince(started))
@@ -81,6 +83,8 @@ public struct StageRunner {
         let extractDirectory = try completedDirectory(of: .extract)
         try stage(.transform) { staging in
             let started = Date()
+            let progress = ProgressDisplay(stage: "transform", totalBytes: folderBytes(extractDirectory))
+            defer { progress.stop() }
             let result = try TransformStage.run(
                 spec: pipeline.spec, extractDirectory: extractDirectory, outputDirectory: staging)
             let seconds = Date().timeIntervalSince(started)
@@ -97,6 +101,8 @@ public struct StageRunner {
         var result: LoadResult?
         try stage(.load) { staging in
             let started = Date()
+            let progress = ProgressDisplay(stage: "load", totalBytes: folderBytes(transformDirectory))
+            defer { progress.stop() }
             let request = LoadRequest(
                 spec: pipeline.spec, date: date, extractDirectory: extractDirectory,
                 transformDirectory: transformDirectory, outputDirectory: staging,
@@ -167,6 +173,21 @@ public struct StageRunner {
         logger.info("""
             extract: \(result.inputs.count) files, \(byteText(compressed)) compressed, \(byteText(inflated)) inflated, \(records) records in \(String(format: "%.2f", seconds)) s (\(rate) records/s)
             """)
+    }
+
+    private func inputBytes(_ inputs: [SourceInputs]) -> Int64 {
+        inputs.flatMap(\.files).reduce(0) { total, file in
+            let size = (try? FileManager.default.attributesOfItem(atPath: file.absolutePath)[.size] as? Int64) ?? 0
+            return total + (size ?? 0)
+        }
+    }
+
+    private func folderBytes(_ directory: String) -> Int64 {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.reduce(0) { total, name in
+            let size = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.size] as? Int64) ?? 0
+            return total + (size ?? 0)
+        }
     }
 
     private func byteText(_ bytes: Int64) -> String {
