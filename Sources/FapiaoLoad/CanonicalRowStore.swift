@@ -15,6 +15,9 @@ struct CanonicalRowStore: Sendable {
     private var entries: [Entry] = []
     private var sources: [String] = []
     private var sourceIndices: [String: Int32] = [:]
+    /// The sources' bytes (few: one per pipeline source), and the source of the last byte row added.
+    private var sourceBytes: [[UInt8]] = []
+    private var lastSource: Int32 = -1
     /// Entry positions in output order, once `sort()` ran.
     private var order: [Int32] = []
 
@@ -25,15 +28,29 @@ struct CanonicalRowStore: Sendable {
     mutating func append(_ invoice: Invoice) {
         let start = bytes.count
         CSVFormatter.append(invoice.canonicalRow, to: &bytes)
-        let source = invoice.origin.source
-        let sourceIndex = sourceIndices[source] ?? {
-            let index = Int32(sources.count)
-            sources.append(source)
-            sourceIndices[source] = index
-            return index
-        }()
         entries.append(Entry(start: start, length: Int32(bytes.count - start),
-                             keyLength: Int32(invoice.key.utf8.count), source: sourceIndex))
+                             keyLength: Int32(invoice.key.utf8.count), source: sourceIndex(invoice.origin.source)))
+    }
+
+    /// Adds a canonical record-file row, written as `append(Invoice(canonicalRow:))` would write it.
+    mutating func append(_ row: RecordRow, _ values: CanonicalRowValues) {
+        let start = bytes.count
+        let keyLength = CanonicalBytes.append(row, values: values, to: &bytes)
+        let source = row[CanonicalRowValues.Column.source]
+        if lastSource < 0 || !sourceBytes[Int(lastSource)].withUnsafeBufferPointer({ RecordRow.equal(source, $0) }) {
+            lastSource = sourceIndex(String(decoding: source, as: UTF8.self))
+        }
+        entries.append(Entry(start: start, length: Int32(bytes.count - start), keyLength: Int32(keyLength),
+                             source: lastSource))
+    }
+
+    private mutating func sourceIndex(_ source: String) -> Int32 {
+        if let index = sourceIndices[source] { return index }
+        let index = Int32(sources.count)
+        sources.append(source)
+        sourceBytes.append(Array(source.utf8))
+        sourceIndices[source] = index
+        return index
     }
 
     /// Fixes the output order: invoice key (bytes), then source name, then the whole row.
@@ -66,13 +83,16 @@ struct CanonicalRowStore: Sendable {
         try writer.commit()
     }
 
-    /// Calls `body` with each row's fields, in sorted order.
-    func forEachRow(_ body: ([String]) throws -> Void) throws {
+    /// Calls `body` with each row, in sorted order, as a borrowed byte row.
+    func forEachRow(_ body: (RecordRow) throws -> Void) throws {
         var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
-        for position in order {
-            let entry = entries[Int(position)]
-            try parser.feed(Array(bytes[entry.start..<(entry.start + Int(entry.length))])) { try body($0.strings) }
+        try bytes.withUnsafeBufferPointer { all in
+            for position in order {
+                let entry = entries[Int(position)]
+                let row = UnsafeBufferPointer(rebasing: all[entry.start..<(entry.start + Int(entry.length))])
+                try parser.feedRows(row) { try body(RecordRow(view: $0)) }
+            }
         }
-        try parser.finish { try body($0.strings) }
+        try parser.finishRows { try body(RecordRow(view: $0)) }
     }
 }

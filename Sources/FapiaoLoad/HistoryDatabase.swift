@@ -47,7 +47,7 @@ enum HistoryDatabase {
                 }
                 try insertRun(db, night)
                 try insertDiscrepancies(db, night)
-                try insertInvoices(db, night)
+                try HistoryInvoiceRows.insert(db, night: key, canonical: night.canonical)
             }
         }
     }
@@ -121,22 +121,6 @@ enum HistoryDatabase {
             }
             values += [resolved ? (night.previousNight ?? tonight) : tonight, resolved ? tonight : nil, finding.stakeFen]
             try statement.execute(arguments: StatementArguments(values))
-        }
-    }
-
-    private static func insertInvoices(_ db: Database, _ night: NightRecord) throws {
-        let columns = ["night", "seq"] + HistorySchema.invoiceColumns
-        let statement = try db.makeStatement(sql: """
-            INSERT INTO invoices (\(columns.joined(separator: ", ")))
-            VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
-            """)
-        let tonight = night.date.description
-        var seq = 0
-        try night.canonical.forEachRow { fields in
-            var values: [(any DatabaseValueConvertible)?] = [tonight, seq]
-            values += HistorySchema.invoiceValues(fields)
-            try statement.execute(arguments: StatementArguments(values))
-            seq += 1
         }
     }
 
