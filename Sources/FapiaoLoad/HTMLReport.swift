@@ -104,11 +104,18 @@ enum HTMLReport {
 
     /// A value cut to `maxCellCharacters`, ending in `…`, then escaped.
     static func escShort(_ text: String) -> String {
-        esc(text.count > maxCellCharacters ? String(text.prefix(maxCellCharacters)) + "…" : text)
+        guard text.utf8.count > maxCellCharacters else { return esc(text) }  // never more characters than bytes
+        return esc(text.count > maxCellCharacters ? String(text.prefix(maxCellCharacters)) + "…" : text)
+    }
+
+    /// Whether a byte is one `esc` replaces: `&`, `<`, `>`, `"`, `'`.
+    private static func isSpecial(_ byte: UInt8) -> Bool {
+        byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27
     }
 
     /// HTML-escapes text for element content and quoted attribute values.
     static func esc(_ text: String) -> String {
+        guard text.utf8.contains(where: HTMLReport.isSpecial) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text {

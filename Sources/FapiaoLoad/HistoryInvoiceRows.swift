@@ -8,8 +8,9 @@ internal import GRDBSQLite
 /// `DatabaseValue` per field): money as integer fen
 /// (NULL when empty or unreadable), `line` as an integer (0 when unreadable), other fields as text.
 enum HistoryInvoiceRows {
-    /// Inserts every row of `canonical`, in order, with `seq` = its position in canonical.csv.
-    static func insert(_ db: Database, night: String, canonical: CanonicalRowStore) throws {
+    /// Inserts every row of `canonical`, in order, with `seq` = its position in canonical.csv; throws
+    /// `history.abandoned` as soon as `stop` returns true (polled every 4,096 rows).
+    static func insert(_ db: Database, night: String, canonical: CanonicalRowStore, stop: () -> Bool) throws {
         let columns = ["night", "seq"] + HistorySchema.invoiceColumns
         let statement = try db.makeStatement(sql: """
             INSERT INTO invoices (\(columns.joined(separator: ", ")))
@@ -21,6 +22,7 @@ enum HistoryInvoiceRows {
         try nightBytes.withUnsafeMutableBufferPointer { nightBuffer in
             try check(sqliteBind(handle, 1, UnsafeBufferPointer(nightBuffer)), db)
             try canonical.forEachRow { row in
+                if seq & 4095 == 0, stop() { throw FapiaoError(code: "history.abandoned", message: "the night was not committed") }
                 try check(sqlite3_bind_int64(handle, 2, seq), db)
                 for field in 0..<row.count { try bind(row, field, to: handle, at: Int32(field + 3), db) }
                 guard sqlite3_step(handle) == SQLITE_DONE else { throw failure(db) }
