@@ -57,16 +57,13 @@ enum CanonicalBytes {
         let keyLength = appendKey(row, to: &output)
         for index in C.code...C.digital { comma(&output); CSVFormatter.appendField(bytes: row[index], to: &output) }
         comma(&output)
-        if types.contains(where: { row.field(C.type, equals: $0.buffer) }) {
-            CSVFormatter.appendField(bytes: row[C.type], to: &output)
-        }
+        if isType(row[C.type]) { output.append(contentsOf: row[C.type]) }
         comma(&output)
         if let date = ByteParse.issueDate(row[C.issueDate]) { appendDate(date, to: &output) }
         for index in C.issueDate + 1..<C.amount { comma(&output); CSVFormatter.appendField(bytes: row[index], to: &output) }
-        for value in [values.amount, values.tax, values.total] {
-            comma(&output)
-            if let value { appendFen(value, to: &output) }
-        }
+        appendMoney(values.amount, to: &output)
+        appendMoney(values.tax, to: &output)
+        appendMoney(values.total, to: &output)
         comma(&output)
         appendRate(row[C.taxRate], to: &output)
         comma(&output)
@@ -78,6 +75,16 @@ enum CanonicalBytes {
         appendInt(values.line, to: &output)
         output.append(0x0A)
         return keyLength
+    }
+
+    /// Whether the bytes name an `InvoiceType` (compared by length first: most names differ in length).
+    private static func isType(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        types.contains { $0.buffer.count == bytes.count && RecordRow.equal(bytes, $0.buffer) }
+    }
+
+    private static func appendMoney(_ value: Int64?, to output: inout [UInt8]) {
+        comma(&output)
+        if let value { appendFen(value, to: &output) }
     }
 
     /// The status named by the bytes, if any.
@@ -93,6 +100,12 @@ enum CanonicalBytes {
         guard !code.isEmpty, !number.isEmpty else {
             CSVFormatter.appendField(bytes: number, to: &output)
             return number.count
+        }
+        if !CSVFormatter.needsQuotes(code), !CSVFormatter.needsQuotes(number) {
+            output.append(contentsOf: code)
+            output.append(UInt8(ascii: "-"))
+            output.append(contentsOf: number)
+            return code.count + 1 + number.count
         }
         var key = Array(code)
         key.append(UInt8(ascii: "-"))
@@ -137,13 +150,12 @@ enum CanonicalBytes {
     }
 
     private static func appendDigits(_ value: UInt64, to output: inout [UInt8]) {
-        var digits: (UInt64, Int) = (value, 0)
-        var scratch = [UInt8](repeating: 0, count: 20)
+        var divisor: UInt64 = 1
+        while value / divisor >= 10 { divisor *= 10 }
         repeat {
-            scratch[19 - digits.1] = UInt8(48 + digits.0 % 10)
-            digits = (digits.0 / 10, digits.1 + 1)
-        } while digits.0 > 0
-        output.append(contentsOf: scratch[(20 - digits.1)...])
+            output.append(UInt8(48 + value / divisor % 10))
+            divisor /= 10
+        } while divisor > 0
     }
 
     @inline(__always)

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import FapiaoCore
 import FapiaoIO
 
@@ -56,20 +61,32 @@ struct CanonicalRowStore: Sendable {
     /// Fixes the output order: invoice key (bytes), then source name, then the whole row.
     mutating func sort() {
         var sorted = entries.indices.map { Int32($0) }
-        sorted.sort { precedes(entries[Int($0)], entries[Int($1)]) }
+        let sourceRank = sourceRanks()
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            sorted.sort { x, y in
+                let a = entries[Int(x)], b = entries[Int(y)]
+                let byKey = compare(base + a.start, Int(a.keyLength), base + b.start, Int(b.keyLength))
+                if byKey != 0 { return byKey < 0 }
+                if a.source != b.source { return sourceRank[Int(a.source)] < sourceRank[Int(b.source)] }
+                return compare(base + a.start, Int(a.length), base + b.start, Int(b.length)) < 0
+            }
+        }
         order = sorted
     }
 
-    private func precedes(_ a: Entry, _ b: Entry) -> Bool {
-        bytes.withUnsafeBufferPointer { buffer in
-            let keyA = UnsafeBufferPointer(rebasing: buffer[a.start..<(a.start + Int(a.keyLength))])
-            let keyB = UnsafeBufferPointer(rebasing: buffer[b.start..<(b.start + Int(b.keyLength))])
-            if !keyA.elementsEqual(keyB) { return keyA.lexicographicallyPrecedes(keyB) }
-            if a.source != b.source { return sources[Int(a.source)].utf8.lexicographicallyPrecedes(sources[Int(b.source)].utf8) }
-            let rowA = UnsafeBufferPointer(rebasing: buffer[a.start..<(a.start + Int(a.length))])
-            let rowB = UnsafeBufferPointer(rebasing: buffer[b.start..<(b.start + Int(b.length))])
-            return rowA.lexicographicallyPrecedes(rowB)
-        }
+    /// Each source's position among the sources sorted by their UTF-8 bytes.
+    private func sourceRanks() -> [Int] {
+        let byName = sources.indices.sorted { sources[$0].utf8.lexicographicallyPrecedes(sources[$1].utf8) }
+        var ranks = [Int](repeating: 0, count: sources.count)
+        for (rank, index) in byName.enumerated() { ranks[index] = rank }
+        return ranks
+    }
+
+    /// Byte-wise lexicographic comparison (negative, zero, positive), as `lexicographicallyPrecedes` orders.
+    private func compare(_ a: UnsafePointer<UInt8>, _ aCount: Int, _ b: UnsafePointer<UInt8>, _ bCount: Int) -> Int {
+        let common = memcmp(a, b, min(aCount, bCount))
+        return common != 0 ? Int(common) : aCount - bCount
     }
 
     /// Writes `canonical.csv` (canonical header, rows in sorted order) atomically.

@@ -114,8 +114,44 @@ enum HTMLReport {
     }
 
     /// HTML-escapes text for element content and quoted attribute values.
+    ///
+    /// Works on bytes; a character to replace that touches a non-ASCII byte (which could join it into a
+    /// larger grapheme cluster, left alone by the per-character rule) takes the per-character path.
     static func esc(_ text: String) -> String {
         guard text.utf8.contains(where: HTMLReport.isSpecial) else { return text }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(text.utf8.count + 32)
+        var previous: UInt8 = 0
+        var pending: UInt8? = nil
+        for byte in text.utf8 {
+            if let special = pending {
+                guard byte < 0x80 else { return escCharacters(text) }
+                bytes.append(contentsOf: entity(special)); pending = nil
+            }
+            if isSpecial(byte) {
+                guard previous < 0x80 else { return escCharacters(text) }
+                pending = byte
+            } else {
+                bytes.append(byte)
+            }
+            previous = byte
+        }
+        if let special = pending { bytes.append(contentsOf: entity(special)) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func entity(_ byte: UInt8) -> [UInt8] {
+        switch byte {
+        case 0x26: return Array("&amp;".utf8)
+        case 0x3C: return Array("&lt;".utf8)
+        case 0x3E: return Array("&gt;".utf8)
+        case 0x22: return Array("&quot;".utf8)
+        default: return Array("&#39;".utf8)
+        }
+    }
+
+    /// The per-character rule: a character that is exactly `&`, `<`, `>`, `"` or `'` is replaced.
+    static func escCharacters(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text {

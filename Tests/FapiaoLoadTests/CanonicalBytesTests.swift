@@ -85,4 +85,17 @@ final class CanonicalBytesTests: XCTestCase {
         for value in 0..<5000 { XCTAssertEqual(pool[indices[value]], "value-\(value % 3000)") }
         XCTAssertEqual([UInt8]().withUnsafeBufferPointer { pool.intern($0) }, 0)
     }
+
+    func testHTMLEscapeMatchesThePerCharacterRule() {
+        let pieces = ["&", "<", ">", "\"", "'", "a", " ", "北", "\u{301}", "\u{600}", "\r", "\n", "authority's", "（"]
+        var seed: UInt64 = 42
+        for _ in 0..<3000 {
+            var text = ""
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            for step in 0..<Int(seed >> 60) {
+                text += pieces[Int((seed >> UInt64(step * 4 % 56)) % UInt64(pieces.count))]
+            }
+            XCTAssertEqual(HTMLReport.esc(text), HTMLReport.escCharacters(text), "\(Array(text.unicodeScalars))")
+        }
+    }
 }
