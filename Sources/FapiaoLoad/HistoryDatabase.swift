@@ -37,7 +37,7 @@ enum HistoryDatabase {
 
     /// Writes one night in one transaction, replacing the night when present; creates the database if needed.
     static func commit(path: String, night: NightRecord) throws {
-        try write(path: path, date: night.date, steps: NightSteps(night: { night }))
+        try write(path: path, date: night.date, steps: NightSteps(canonical: { night.canonical }, night: { night }))
     }
 
     /// How a night's transaction meets load (the `HistoryWriter` thread waits on load in these).
@@ -45,7 +45,9 @@ enum HistoryDatabase {
         /// Given the history before D (read inside the transaction, before night D is deleted); nil: not read.
         var snapshot: ((HistorySnapshot) -> Void)? = nil
         var chartNights = 0
-        /// The night's rows, once load has them; nil abandons the transaction.
+        /// The night's canonical rows, sorted, once load has them; nil abandons the transaction.
+        var canonical: () -> CanonicalRowStore?
+        /// The rest of the night, once load has it; nil abandons the transaction.
         var night: () -> NightRecord?
         /// Polled while rows go in; true abandons the transaction.
         var stop: () -> Bool = { false }
@@ -53,8 +55,8 @@ enum HistoryDatabase {
         var decide: () -> Bool = { true }
     }
 
-    /// Writes night `date` in one transaction: reads the snapshot, deletes the night, inserts its rows, then
-    /// commits or rolls back as `steps` say.
+    /// Writes night `date` in one transaction: reads the snapshot, deletes the night, inserts its invoices (as
+    /// soon as they are sorted), then its run and discrepancies, and commits or rolls back as `steps` say.
     static func write(path: String, date: BusinessDate, steps: NightSteps) throws {
         try guarded(path) {
             let queue = try DatabaseQueue(path: path)
@@ -70,10 +72,12 @@ enum HistoryDatabase {
                         try db.execute(sql: "DELETE FROM \(table) WHERE night = ?", arguments: [key])
                     }
                     TmpTrace.mark("db: deleted")
+                    guard let canonical = steps.canonical() else { return .rollback }
+                    try HistoryRows.insertInvoices(db, night: key, canonical: canonical, stop: steps.stop)
+                    TmpTrace.mark("db: invoices inserted")
                     guard let night = steps.night() else { return .rollback }
                     try insertRun(db, night)
-                    try insertDiscrepancies(db, night)
-                    try HistoryInvoiceRows.insert(db, night: key, canonical: night.canonical, stop: steps.stop)
+                    try HistoryRows.insertDiscrepancies(db, night: night)
                     TmpTrace.mark("db: inserted")
                     return steps.decide() ? .commit : .rollback
                 }
@@ -140,25 +144,6 @@ enum HistoryDatabase {
                               resolved_count, summary_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [night.date.description, night.pipeline, night.canonical.count, night.open.high,
                              night.open.medium, night.open.info, night.newCount, night.resolvedCount, night.summaryJSON])
-    }
-
-    private static func insertDiscrepancies(_ db: Database, _ night: NightRecord) throws {
-        let columns = ["night", "seq"] + HistorySchema.findingColumns + ["last_seen", "resolved_on", "money_at_stake_fen"]
-        let statement = try db.makeStatement(sql: """
-            INSERT INTO discrepancies (\(columns.joined(separator: ", ")))
-            VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
-            """)
-        let tonight = night.date.description
-        for (seq, finding) in night.rows.enumerated() {
-            let row = finding.row
-            let resolved = row.status == .resolved
-            var values: [(any DatabaseValueConvertible)?] = [tonight, seq]
-            values += row.findingsRow.enumerated().map { index, text -> (any DatabaseValueConvertible)? in
-                HistorySchema.integerFindingColumns.contains(index) ? (Int(text) ?? 0) : text
-            }
-            values += [resolved ? (night.previousNight ?? tonight) : tonight, resolved ? tonight : nil, finding.stakeFen]
-            try statement.execute(arguments: StatementArguments(values))
-        }
     }
 
     /// Runs database work, turning GRDB errors into a `FapiaoError` naming the database.

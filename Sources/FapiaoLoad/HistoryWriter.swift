@@ -5,7 +5,7 @@ import FapiaoCore
 ///
 /// The thread opens the night's transaction when load starts, reads the history before D (`snapshot()`),
 /// deletes night D (a re-run replaces it) while load reconciles, inserts the rows load hands over
-/// (`write(_:)`) while load writes its files, and commits only in `commit()`, which load's caller calls after
+/// (`write(canonical:)` once they are sorted, `write(_:)` for the rest) while load summarizes and writes its files, and commits only in `commit()`, which load's caller calls after
 /// `out/` is published (DESIGN.md "Publishing"); until then readers see the history unchanged. Dropping the
 /// writer without committing (load or publishing failed) abandons the transaction and waits for the rollback,
 /// so the database is free again when the writer is gone.
@@ -22,6 +22,7 @@ final class HistoryWriter: Sendable {
         let state = self.state
         let steps = HistoryDatabase.NightSteps(
             snapshot: { state.set(\.snapshot, $0) }, chartNights: chartNights,
+            canonical: { state.await(\.canonical) { $0.decision != nil } },
             night: { state.await(\.night) { $0.decision != nil } },
             stop: { state.read(\.decision) == false }, decide: { state.await(\.decision) { _ in false } ?? false })
         let thread = Thread {
@@ -43,7 +44,10 @@ final class HistoryWriter: Sendable {
         return try HistoryDatabase.snapshot(path: path, before: date, chartNights: chartNights)
     }
 
-    /// Hands tonight's rows to the writing thread.
+    /// Hands tonight's sorted canonical rows to the writing thread (it inserts them while load goes on).
+    func write(canonical: CanonicalRowStore) { state.set(\.canonical, canonical) }
+
+    /// Hands the rest of tonight (run and discrepancy rows) to the writing thread.
     func write(_ night: NightRecord) { state.set(\.night, night) }
 
     /// Commits the night once every row is in; throws what opening or writing it threw.
@@ -63,6 +67,7 @@ extension HistoryWriter {
     private final class State: @unchecked Sendable {
         struct Values {
             var snapshot: HistorySnapshot?
+            var canonical: CanonicalRowStore?
             var night: NightRecord?
             /// Commit (true) or abandon (false); nil while load runs.
             var decision: Bool?

@@ -71,6 +71,7 @@ public enum LoadStage {
         let repairColumns = try RepairBatch.columns(request.spec.load)
         let history = startHistory(request)
         let (stageFindings, reconciliation) = try reconcile(request, paths: paths)
+        history?.write(canonical: reconciliation.canonical)
         let snapshot = try history?.snapshot() ?? HistoryDatabase.snapshot(
             path: request.historyDatabasePath, before: request.date, chartNights: request.spec.load.historyNights)
         let summary = try summarize(request, paths: paths, stageFindings: stageFindings,

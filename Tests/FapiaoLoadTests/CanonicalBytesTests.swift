@@ -98,4 +98,21 @@ final class CanonicalBytesTests: XCTestCase {
             XCTAssertEqual(HTMLReport.esc(text), HTMLReport.escCharacters(text), "\(Array(text.unicodeScalars))")
         }
     }
+
+    func testReportTextHelpersMatchFoundation() {
+        let pieces = [" / ", "/", " ", "a", "北", "\u{301}", "\u{600}", "核实 / Check", "exports/x.csv"]
+        var seed: UInt64 = 7
+        for _ in 0..<3000 {
+            var text = ""
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            for step in 0..<Int(seed >> 60) {
+                text += pieces[Int((seed >> UInt64(step * 4 % 56)) % UInt64(pieces.count))]
+            }
+            let parts = text.components(separatedBy: " / ")
+            let (first, rest) = HTMLText.splitAction(text)
+            XCTAssertEqual(first, parts.first ?? "", "\(Array(text.unicodeScalars))")
+            XCTAssertEqual(rest, parts.count > 1 ? parts.dropFirst().joined(separator: " / ") : nil)
+            XCTAssertEqual(HTMLText.breakableSlashes(text), text.replacingOccurrences(of: "/", with: "/<wbr>"))
+        }
+    }
 }
