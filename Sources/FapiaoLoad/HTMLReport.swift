@@ -28,8 +28,9 @@ enum HTMLReport {
         html += overview(summary)
         html += HTMLChart.section(summary.history)
         html += HTMLTables.branchSection(summary)
+        let byType = Dictionary(grouping: summary.open) { $0.row.type }
         for type in DiscrepancyType.allCases {
-            html += HTMLTables.typeSection(type, rows: summary.open.filter { $0.row.type == type }, money: summary.moneyByType[type] ?? 0)
+            html += HTMLTables.typeSection(type, rows: byType[type] ?? [], money: summary.moneyByType[type] ?? 0)
         }
         html += HTMLTables.resolvedSection(summary.resolved)
         html += "</main>\n"

@@ -71,14 +71,11 @@ enum HistoryDatabase {
                     for table in ["runs", "discrepancies", "invoices"] {
                         try db.execute(sql: "DELETE FROM \(table) WHERE night = ?", arguments: [key])
                     }
-                    TmpTrace.mark("db: deleted")
                     guard let canonical = steps.canonical() else { return .rollback }
                     try HistoryRows.insertInvoices(db, night: key, canonical: canonical, stop: steps.stop)
-                    TmpTrace.mark("db: invoices inserted")
                     guard let night = steps.night() else { return .rollback }
                     try insertRun(db, night)
                     try HistoryRows.insertDiscrepancies(db, night: night)
-                    TmpTrace.mark("db: inserted")
                     return steps.decide() ? .commit : .rollback
                 }
             }

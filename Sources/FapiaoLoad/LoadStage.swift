@@ -83,7 +83,6 @@ public enum LoadStage {
             canonical: reconciliation.canonical, open: summary.tonight, newCount: summary.newCount,
             resolvedCount: summary.resolved.count, summaryJSON: summaryText)
         history?.write(night)
-        TmpTrace.mark("summarized")
         let outputs = try writeOutputs(request.outputDirectory, reconciliation: reconciliation, rows: rows,
                                        summary: summary, summaryText: summaryText, repairColumns: repairColumns)
         let databasePath = request.historyDatabasePath
@@ -120,9 +119,10 @@ public enum LoadStage {
         var findings = stageFindings.map { Finding(row: $0) } + reconciliation.findings
         let resolved = HistoryTracker.apply(&findings, date: request.date, snapshot: snapshot)
         let (stages, records) = try StageCountsReader.read(paths: paths, spec: spec, reconciliation: reconciliation)
+        let sortedOpen = sortForReport(findings)
         var summary = NightSummary(
             date: request.date.description, pipeline: spec.name, sources: spec.sources.map(\.name),
-            branches: spec.branchSources.map(\.name), open: sortForReport(findings), resolved: resolved,
+            branches: spec.branchSources.map(\.name), open: sortedOpen, resolved: resolved,
             recordsBySource: records, stages: stages, history: snapshot.nights)
         summary.history.append(summary.tonight)
         return summary
@@ -142,12 +142,9 @@ public enum LoadStage {
                                      summary: NightSummary, summaryText: String,
                                      repairColumns: [(header: String, field: String)]) throws -> [String: Int] {
         try reconciliation.canonical.write(path: "\(directory)/\(Output.canonical)")
-        TmpTrace.mark("canonical written")
         try DiscrepancyCSV.write(rows.map(\.row), path: "\(directory)/\(Output.discrepancies)")
         try AtomicFileWriter.write(Array(summaryText.utf8), to: "\(directory)/\(Output.summary)")
-        TmpTrace.mark("discrepancies+summary written")
         try AtomicFileWriter.write(Array(HTMLReport.render(summary).utf8), to: "\(directory)/\(Output.report)")
-        TmpTrace.mark("html written")
         let repairRows = RepairBatch.rows(reconciliation.repairs, columns: repairColumns)
         try RecordFileWriter.write(path: "\(directory)/\(Output.repairBatch)", header: repairColumns.map(\.header),
                                    rows: repairRows)

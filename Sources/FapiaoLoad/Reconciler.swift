@@ -40,10 +40,8 @@ struct Reconciler {
     /// is consistent without building an `Invoice`. Rows that may differ, miss or carry a red-letter
     /// reversal take the `Invoice` path, so every discrepancy comes from the same code as before.
     func run(branchPath: String, authorityPath: String) throws -> Reconciliation {
-        TmpTrace.mark("reconcile start")
         var index = AuthorityIndex()
         try LoadInputs.forEachCanonicalRow(path: authorityPath) { try index.add($0, $1) }
-        TmpTrace.mark("authority indexed")
         var result = Reconciliation(authorityInvoices: index.count)
         var matched = [Bool](repeating: false, count: index.count)
         var branchReds = RedLedger()
@@ -62,7 +60,6 @@ struct Reconciler {
             compare(invoice, authority, pool: index.pool, into: &result)
             if invoice.status != authority.status { pending.append(PendingStatus(invoice: invoice, entry: entry)) }
         }
-        TmpTrace.mark("branch pass")
         for check in pending { judgeStatus(check, index: index, branchReds: branchReds, into: &result) }
         let attribution = BranchAttribution(spec: spec, sellerSources: sellers.bySeller)
         var position = 0
@@ -72,9 +69,7 @@ struct Reconciler {
             let invoice = try LoadInputs.invoice(row)
             authorityOnly(invoice, branch: attribution.branch(for: invoice), into: &result)
         }
-        TmpTrace.mark("authority-only pass")
         result.canonical.sort()
-        TmpTrace.mark("sorted")
         return result
     }
 
