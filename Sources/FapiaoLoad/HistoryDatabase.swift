@@ -83,12 +83,12 @@ enum HistoryDatabase {
     }
 
     /// Connection settings for writing a night; neither changes what the database holds.
-    /// - `cache_size`: 64 MiB of page cache (SQLite's default is 2 MiB), so a night's pages are not spilled to
+    /// - `cache_size`: 16 MiB of page cache (SQLite's default is 2 MiB), so fewer of a night's pages are spilled to
     ///   the file mid-transaction, each spill costing a journal fsync.
     /// - `secure_delete = FAST`: Debian builds SQLite with secure delete on, which zeroes every deleted row
     ///   on disk and doubles the cost of replacing a night; FAST still purges deleted rows from b-tree pages
     ///   and only skips zeroing pages that go to the freelist.
-    static let writePragmas = "PRAGMA cache_size = -65536; PRAGMA secure_delete = FAST"
+    static let writePragmas = "PRAGMA cache_size = -16384; PRAGMA secure_delete = FAST"
 
     /// Rows per night in each table (`runs`, `discrepancies`, `invoices`), for checks and operators.
     static func rowCounts(path: String) throws -> [String: [String: Int]] {
