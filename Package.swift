@@ -41,7 +41,10 @@ let package = Package(
         .target(name: "FapiaoTransform", dependencies: ["FapiaoCore", "FapiaoIO"]),
         .target(
             name: "FapiaoLoad",
-            dependencies: ["FapiaoCore", "FapiaoIO", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "FapiaoCore", "FapiaoIO", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
         .target(name: "FapiaoSamples", dependencies: ["FapiaoCore", "FapiaoIO"]),
         .target(
             name: "FapiaoPipeline",

@@ -1,34 +1,29 @@
 import FapiaoCore
 
-/// Interns repeated strings (seller tax IDs recur on every invoice of a branch, buyers recur too),
-/// so the authority index holds each distinct value once. Index 0 is the empty string.
-struct StringPool: Sendable {
-    private var indices: [String: Int32] = ["": 0]
-    private var strings: [String] = [""]
-
-    /// The index of `text`, adding it when new.
-    mutating func intern(_ text: String) -> Int32 {
-        if let index = indices[text] { return index }
-        let index = Int32(strings.count)
-        strings.append(text)
-        indices[text] = index
-        return index
-    }
-
-    /// The string at an index.
-    subscript(index: Int32) -> String { strings[Int(index)] }
-}
-
-/// The fields of one kept authority invoice that reconciliation compares; text fields are pool indices.
+/// The fields of one kept authority invoice that reconciliation compares, held compactly: money as fen
+/// (`AuthorityEntry.none` when empty), text (issue date, tax IDs, buyer name) as `BytePool` indices.
 struct AuthorityEntry: Sendable {
-    var amount: Fen?
-    var tax: Fen?
-    var total: Fen?
-    var issueDate: IssueDate?
-    var status: InvoiceStatus
+    /// The money sentinel for an empty value (no canonical amount reaches it).
+    static let none = Int64.min
+
+    var amountFen: Int64
+    var taxFen: Int64
+    var totalFen: Int64
+    /// The issue date as written (a pool index).
+    var issueDateText: Int32
     var sellerTaxID: Int32
     var buyerTaxID: Int32
     var buyerName: Int32
+    var status: InvoiceStatus
+
+    var amount: Fen? { AuthorityEntry.fen(amountFen) }
+    var tax: Fen? { AuthorityEntry.fen(taxFen) }
+    var total: Fen? { AuthorityEntry.fen(totalFen) }
+
+    /// The issue date as `Invoice(canonicalRow:)` reads it.
+    func issueDate(_ pool: BytePool) -> IssueDate? { IssueDate(canonical: pool[issueDateText]) }
+
+    static func fen(_ value: Int64) -> Fen? { value == none ? nil : Fen(value) }
 }
 
 /// Every kept authority invoice, held compactly and found by either identity: the packed 20-digit number
@@ -39,34 +34,60 @@ struct AuthorityIndex: Sendable {
     private var byLegacy: [PackedKey: Int32] = [:]
     /// Keys that pack neither way (a number without a code): looked up by text.
     private var byText: [String: Int32] = [:]
-    private(set) var pool = StringPool()
+    private(set) var pool = BytePool()
     /// Kept authority red-letter invoices by the blue invoice they reverse.
     private(set) var reds = RedLedger()
 
-    /// Adds a kept authority invoice; when an identity is already indexed, the first invoice keeps it.
-    mutating func add(_ invoice: Invoice) {
+    /// Adds a kept authority invoice row; when an identity is already indexed, the first invoice keeps it.
+    mutating func add(_ row: RecordRow, _ values: CanonicalRowValues) throws {
+        typealias C = CanonicalRowValues.Column
         let index = Int32(entries.count)
         entries.append(AuthorityEntry(
-            amount: invoice.amount, tax: invoice.tax, total: invoice.total, issueDate: invoice.issueDate,
-            status: invoice.status, sellerTaxID: pool.intern(invoice.sellerTaxID),
-            buyerTaxID: pool.intern(invoice.buyerTaxID), buyerName: pool.intern(invoice.buyerName)))
-        let identity = invoice.identity
-        if let digital = identity.packedDigital, byDigital[digital] == nil { byDigital[digital] = index }
-        if let legacy = identity.packedLegacy, byLegacy[legacy] == nil { byLegacy[legacy] = index }
-        if identity.packedPrimary == nil, byText[invoice.key] == nil { byText[invoice.key] = index }
-        reds.add(invoice)
+            amountFen: values.amount ?? AuthorityEntry.none, taxFen: values.tax ?? AuthorityEntry.none,
+            totalFen: values.total ?? AuthorityEntry.none, issueDateText: pool.intern(row[C.issueDate]),
+            sellerTaxID: pool.intern(row[C.sellerTaxID]), buyerTaxID: pool.intern(row[C.buyerTaxID]),
+            buyerName: pool.intern(row[C.buyerName]), status: values.status))
+        let keys = RowIdentity(row)
+        if let digital = keys.digital, byDigital[digital] == nil { byDigital[digital] = index }
+        if let legacy = keys.legacy, byLegacy[legacy] == nil { byLegacy[legacy] = index }
+        if keys.digital == nil, keys.legacy == nil {
+            let key = RowIdentity.keyText(row)
+            if byText[key] == nil { byText[key] = index }
+        }
+        if CanonicalRowValues.isRedWithOriginal(row) { reds.add(try LoadInputs.invoice(row)) }
     }
 
-    /// The entry matching an identity: on the 20-digit number first, then on code + number.
-    func lookup(_ identity: InvoiceIdentity) -> Int? {
-        if let digital = identity.packedDigital, let index = byDigital[digital] { return Int(index) }
-        if let legacy = identity.packedLegacy, let index = byLegacy[legacy] { return Int(index) }
-        if identity.packedPrimary == nil, let key = identity.keyText, let index = byText[key] { return Int(index) }
+    /// The entry matching a row's identity: on the 20-digit number first, then on code + number.
+    func lookup(_ row: RecordRow) -> Int? {
+        let keys = RowIdentity(row)
+        if let digital = keys.digital, let index = byDigital[digital] { return Int(index) }
+        if let legacy = keys.legacy, let index = byLegacy[legacy] { return Int(index) }
+        if keys.digital == nil, keys.legacy == nil, let index = byText[RowIdentity.keyText(row)] { return Int(index) }
         return nil
     }
 
     /// The number of kept authority invoices.
     var count: Int { entries.count }
+}
+
+/// The packed identities of a canonical row (`InvoiceIdentity.packedDigital` / `packedLegacy`), from its bytes.
+struct RowIdentity {
+    var digital: PackedKey?
+    var legacy: PackedKey?
+
+    init(_ row: RecordRow) {
+        typealias C = CanonicalRowValues.Column
+        digital = ByteParse.packedDigital(row[C.digital])
+        legacy = ByteParse.packedLegacy(code: row[C.code], number: row[C.number])
+    }
+
+    /// `Invoice.key` of a row whose identity does not pack (rare: a number without a code, odd characters).
+    static func keyText(_ row: RecordRow) -> String {
+        typealias C = CanonicalRowValues.Column
+        let identity = InvoiceIdentity(code: row.string(C.code), number: row.string(C.number),
+                                       digitalNumber: row.string(C.digital))
+        return identity.keyText ?? ""
+    }
 }
 
 /// Kept red-letter invoices grouped by the key of the blue invoice they reverse (`original_invoice_key`).

@@ -35,7 +35,7 @@ enum DiscrepancyCSV {
 
     /// A cell cut to Excel's limit (ending in `…`), so one huge raw value cannot break the sheet.
     static func fitted(_ text: String) -> String {
-        guard text.utf16.count > maxCellCharacters else { return text }
+        guard text.utf8.count > maxCellCharacters, text.utf16.count > maxCellCharacters else { return text }
         return String(text.prefix(maxCellCharacters - 1000)) + "…"
     }
 

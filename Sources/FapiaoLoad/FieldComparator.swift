@@ -35,13 +35,13 @@ enum FieldComparator {
     static let moneyFields: Set<CanonicalField> = [.amount, .tax, .total]
 
     /// The differing fields other than status.
-    static func differences(branch: Invoice, authority: AuthorityEntry, pool: StringPool,
+    static func differences(branch: Invoice, authority: AuthorityEntry, pool: BytePool,
                             skipping skipped: Set<CanonicalField>) -> [FieldDifference] {
         let pairs: [(CanonicalField, String, String)] = [
             (.amount, branch.value(of: .amount), authority.amount?.description ?? ""),
             (.tax, branch.value(of: .tax), authority.tax?.description ?? ""),
             (.total, branch.value(of: .total), authority.total?.description ?? ""),
-            (.issueDate, branch.value(of: .issueDate), authority.issueDate?.description ?? ""),
+            (.issueDate, branch.value(of: .issueDate), authority.issueDate(pool)?.description ?? ""),
             (.buyerTaxID, branch.buyerTaxID, pool[authority.buyerTaxID]),
             (.buyerName, branch.buyerName, pool[authority.buyerName]),
             (.sellerTaxID, branch.sellerTaxID, pool[authority.sellerTaxID]),

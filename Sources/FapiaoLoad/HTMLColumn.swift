@@ -84,14 +84,14 @@ struct HTMLColumn: Sendable {
     }
 
     private static func action(_ finding: Finding) -> String {
-        let parts = finding.row.action.components(separatedBy: " / ")
-        let english = parts.count > 1 ? "<div class=\"en\">\(esc(parts.dropFirst().joined(separator: " / ")))</div>" : ""
-        return "<td class=\"act\">\(esc(parts.first ?? ""))\(english)</td>"
+        let (chinese, rest) = HTMLText.splitAction(finding.row.action)
+        let english = rest.map { "<div class=\"en\">\(esc($0))</div>" } ?? ""
+        return "<td class=\"act\">\(esc(chinese))\(english)</td>"
     }
 
     private static func location(_ finding: Finding) -> String {
         let row = finding.row
         let text = row.line > 0 ? "\(row.file):\(row.line)" : row.file
-        return "<td class=\"mono file\">\(esc(text).replacingOccurrences(of: "/", with: "/<wbr>"))</td>"
+        return "<td class=\"mono file\">\(HTMLText.breakableSlashes(esc(text)))</td>"
     }
 }

@@ -28,8 +28,9 @@ enum HTMLReport {
         html += overview(summary)
         html += HTMLChart.section(summary.history)
         html += HTMLTables.branchSection(summary)
+        let byType = Dictionary(grouping: summary.open) { $0.row.type }
         for type in DiscrepancyType.allCases {
-            html += HTMLTables.typeSection(type, rows: summary.open.filter { $0.row.type == type }, money: summary.moneyByType[type] ?? 0)
+            html += HTMLTables.typeSection(type, rows: byType[type] ?? [], money: summary.moneyByType[type] ?? 0)
         }
         html += HTMLTables.resolvedSection(summary.resolved)
         html += "</main>\n"
@@ -104,11 +105,54 @@ enum HTMLReport {
 
     /// A value cut to `maxCellCharacters`, ending in `…`, then escaped.
     static func escShort(_ text: String) -> String {
-        esc(text.count > maxCellCharacters ? String(text.prefix(maxCellCharacters)) + "…" : text)
+        guard text.utf8.count > maxCellCharacters else { return esc(text) }  // never more characters than bytes
+        return esc(text.count > maxCellCharacters ? String(text.prefix(maxCellCharacters)) + "…" : text)
+    }
+
+    /// Whether a byte is one `esc` replaces: `&`, `<`, `>`, `"`, `'`.
+    private static func isSpecial(_ byte: UInt8) -> Bool {
+        byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27
     }
 
     /// HTML-escapes text for element content and quoted attribute values.
+    ///
+    /// Works on bytes; a character to replace that touches a non-ASCII byte (which could join it into a
+    /// larger grapheme cluster, left alone by the per-character rule) takes the per-character path.
     static func esc(_ text: String) -> String {
+        guard text.utf8.contains(where: HTMLReport.isSpecial) else { return text }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(text.utf8.count + 32)
+        var previous: UInt8 = 0
+        var pending: UInt8? = nil
+        for byte in text.utf8 {
+            if let special = pending {
+                guard byte < 0x80 else { return escCharacters(text) }
+                bytes.append(contentsOf: entity(special)); pending = nil
+            }
+            if isSpecial(byte) {
+                guard previous < 0x80 else { return escCharacters(text) }
+                pending = byte
+            } else {
+                bytes.append(byte)
+            }
+            previous = byte
+        }
+        if let special = pending { bytes.append(contentsOf: entity(special)) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func entity(_ byte: UInt8) -> [UInt8] {
+        switch byte {
+        case 0x26: return Array("&amp;".utf8)
+        case 0x3C: return Array("&lt;".utf8)
+        case 0x3E: return Array("&gt;".utf8)
+        case 0x22: return Array("&quot;".utf8)
+        default: return Array("&#39;".utf8)
+        }
+    }
+
+    /// The per-character rule: a character that is exactly `&`, `<`, `>`, `"` or `'` is replaced.
+    static func escCharacters(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text {

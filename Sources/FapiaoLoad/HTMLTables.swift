@@ -22,9 +22,11 @@ enum HTMLTables {
         html += th("提示", "Info", num: true)
         for type in types { html += th(type.chineseName, type.rawValue, num: true, breakable: true) }
         html += th("涉及金额", "Money", num: true) + th("已解决", "Resolved", num: true) + "</tr></thead>\n<tbody>\n"
+        let openByGroup = Dictionary(grouping: summary.open, by: NightSummary.group(of:))
+        let resolvedByGroup = Dictionary(grouping: summary.resolved, by: NightSummary.group(of:))
         for group in groups {
-            let open = summary.open.filter { NightSummary.group(of: $0) == group }
-            let resolved = summary.resolved.filter { NightSummary.group(of: $0) == group }.count
+            let open = openByGroup[group] ?? []
+            let resolved = resolvedByGroup[group]?.count ?? 0
             let records = summary.branches.contains(group) ? summary.recordsBySource[group] : nil
             html += branchRow(group, open: open, resolved: resolved, records: records, types: types)
         }

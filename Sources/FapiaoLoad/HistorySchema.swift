@@ -20,17 +20,6 @@ enum HistorySchema {
         moneyFields.contains($0) ? "\($0.rawValue)_fen" : $0.rawValue
     } + ["source", "file", "line"]
 
-    /// The values of a canonical row (`Invoice.canonicalHeader` order) for `invoiceColumns`.
-    static func invoiceValues(_ fields: [String]) -> [(any DatabaseValueConvertible)?] {
-        fields.enumerated().map { index, text -> (any DatabaseValueConvertible)? in
-            if index < CanonicalField.allCases.count, moneyFields.contains(CanonicalField.allCases[index]) {
-                return text.isEmpty ? nil : Fen(canonical: text)?.value
-            }
-            if index == fields.count - 1 { return Int(text) ?? 0 }
-            return text
-        }
-    }
-
     /// Creates the tables (version 1).
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

@@ -71,12 +71,16 @@ struct Finding: Hashable, Sendable {
 }
 
 /// Sorts findings by `Discrepancy.reportOrder`, then by id and the whole row, so the order never depends on input order.
+///
+/// Sorts positions rather than the (large) findings themselves, then gathers them once.
 func sortForReport(_ findings: [Finding]) -> [Finding] {
-    findings.sorted { a, b in
-        if Discrepancy.reportOrder(a.row, b.row) { return true }
-        if Discrepancy.reportOrder(b.row, a.row) { return false }
-        if a.row.id != b.row.id { return a.row.id < b.row.id }
-        if a.row.status != b.row.status { return a.row.status.rawValue < b.row.status.rawValue }
-        return a.row.row.lexicographicallyPrecedes(b.row.row)
+    let order = findings.indices.sorted { x, y in
+        let a = findings[x].row, b = findings[y].row
+        if Discrepancy.reportOrder(a, b) { return true }
+        if Discrepancy.reportOrder(b, a) { return false }
+        if a.id != b.id { return a.id < b.id }
+        if a.status != b.status { return a.status.rawValue < b.status.rawValue }
+        return a.row.lexicographicallyPrecedes(b.row)
     }
+    return order.map { findings[$0] }
 }

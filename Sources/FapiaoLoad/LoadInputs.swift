@@ -29,16 +29,25 @@ struct LoadInputPaths: Sendable {
 
 /// Readers for the stage files, each checking the header it expects.
 enum LoadInputs {
-    /// Calls `body` with each invoice of a canonical record file (`invoices.csv`, `authority.csv`).
-    static func forEachInvoice(path: String, _ body: (Invoice) throws -> Void) throws {
+    /// Calls `body` with each row of a canonical record file (`invoices.csv`, `authority.csv`) and its typed
+    /// values, as bytes; throws `load.corrupt_input` for a row `Invoice(canonicalRow:)` would not accept.
+    static func forEachCanonicalRow(path: String, _ body: (RecordRow, CanonicalRowValues) throws -> Void) throws {
         try requireFile(path)
-        try RecordFileReader(path: path).forEachRow(header: { try expect($0, Invoice.canonicalHeader, in: path) }) { row, line in
-            guard let invoice = Invoice(canonicalRow: row) else {
-                throw FapiaoError(code: "load.corrupt_input", location: InputLocation(source: "", file: path, line: line),
-                                  message: "not a canonical invoice row; re-run transform to rewrite \(path)")
-            }
-            try body(invoice)
+        try RecordRowReader.forEachRow(path: path, header: { try expect($0, Invoice.canonicalHeader, in: path) }) { row in
+            guard let values = CanonicalRowValues(row) else { throw corruptRow(path: path, line: row.line) }
+            try body(row, values)
         }
+    }
+
+    /// The invoice of a canonical row (the slow path, for rows that become discrepancies or red-ledger entries).
+    static func invoice(_ row: RecordRow) throws -> Invoice {
+        guard let invoice = Invoice(canonicalRow: row.strings) else { throw corruptRow(path: "", line: row.line) }
+        return invoice
+    }
+
+    private static func corruptRow(path: String, line: Int) -> FapiaoError {
+        FapiaoError(code: "load.corrupt_input", location: InputLocation(source: "", file: path, line: line),
+                    message: "not a canonical invoice row; re-run transform to rewrite \(path)")
     }
 
     /// The findings of both stages, extract's first, with exact repeats (a row copied by both stages) dropped.

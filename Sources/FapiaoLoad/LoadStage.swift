@@ -1,3 +1,4 @@
+import Foundation
 import FapiaoCore
 import FapiaoIO
 
@@ -68,22 +69,36 @@ public enum LoadStage {
     public static func run(_ request: LoadRequest) throws -> LoadResult {
         let paths = LoadInputPaths(request)
         let repairColumns = try RepairBatch.columns(request.spec.load)
+        let history = startHistory(request)
         let (stageFindings, reconciliation) = try reconcile(request, paths: paths)
-        let snapshot = try HistoryDatabase.snapshot(
+        history?.write(canonical: reconciliation.canonical)
+        let snapshot = try history?.snapshot() ?? HistoryDatabase.snapshot(
             path: request.historyDatabasePath, before: request.date, chartNights: request.spec.load.historyNights)
         let summary = try summarize(request, paths: paths, stageFindings: stageFindings,
                                     reconciliation: reconciliation, snapshot: snapshot)
         let rows = sortForReport(summary.open + summary.resolved)
         let summaryText = SummaryJSON.document(summary).text
-        let outputs = try writeOutputs(request.outputDirectory, reconciliation: reconciliation, rows: rows,
-                                       summary: summary, summaryText: summaryText, repairColumns: repairColumns)
         let night = NightRecord(
             date: request.date, pipeline: request.spec.name, previousNight: snapshot.latestNight, rows: rows,
             canonical: reconciliation.canonical, open: summary.tonight, newCount: summary.newCount,
             resolvedCount: summary.resolved.count, summaryJSON: summaryText)
+        history?.write(night)
+        let outputs = try writeOutputs(request.outputDirectory, reconciliation: reconciliation, rows: rows,
+                                       summary: summary, summaryText: summaryText, repairColumns: repairColumns)
         let databasePath = request.historyDatabasePath
         return LoadResult(openCountsByType: summary.counts, openCountsBySeverity: summary.countsBySeverity,
-                          outputs: outputs, commitHistory: { try HistoryDatabase.commit(path: databasePath, night: night) })
+                          outputs: outputs, commitHistory: {
+            if let history { try history.commit() } else { try HistoryDatabase.commit(path: databasePath, night: night) }
+        })
+    }
+
+    /// A writer for the night when the history database exists (it then works on a second thread while load
+    /// runs, and commits when the result's `commitHistory` runs); nil before the first night, which creates
+    /// the database in `commitHistory`, so nothing appears before it.
+    private static func startHistory(_ request: LoadRequest) -> HistoryWriter? {
+        guard FileManager.default.fileExists(atPath: request.historyDatabasePath) else { return nil }
+        return HistoryWriter(path: request.historyDatabasePath, date: request.date,
+                             chartNights: request.spec.load.historyNights)
     }
 
     /// Reads the stage findings and reconciles kept branch invoices against kept authority invoices.
@@ -104,9 +119,10 @@ public enum LoadStage {
         var findings = stageFindings.map { Finding(row: $0) } + reconciliation.findings
         let resolved = HistoryTracker.apply(&findings, date: request.date, snapshot: snapshot)
         let (stages, records) = try StageCountsReader.read(paths: paths, spec: spec, reconciliation: reconciliation)
+        let sortedOpen = sortForReport(findings)
         var summary = NightSummary(
             date: request.date.description, pipeline: spec.name, sources: spec.sources.map(\.name),
-            branches: spec.branchSources.map(\.name), open: sortForReport(findings), resolved: resolved,
+            branches: spec.branchSources.map(\.name), open: sortedOpen, resolved: resolved,
             recordsBySource: records, stages: stages, history: snapshot.nights)
         summary.history.append(summary.tonight)
         return summary

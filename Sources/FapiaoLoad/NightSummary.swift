@@ -23,9 +23,9 @@ struct NightSummary: Sendable {
     /// Branch source names in pipeline order.
     var branches: [String]
     /// Tonight's discrepancies (new and open), in report order.
-    var open: [Finding]
+    let open: [Finding]
     /// Discrepancies resolved tonight, in report order.
-    var resolved: [Finding]
+    let resolved: [Finding]
     /// Transform's records_in per source.
     var recordsBySource: [String: Int]
     var stages: StageCounts
@@ -36,26 +36,34 @@ struct NightSummary: Sendable {
     static let topItemCount = 10
 
     /// Open rows per type, every type present.
-    var counts: [DiscrepancyType: Int] { NightSummary.countByType(open) }
-
+    let counts: [DiscrepancyType: Int]
     /// Resolved rows per type, every type present.
-    var resolvedCounts: [DiscrepancyType: Int] { NightSummary.countByType(resolved) }
-
+    let resolvedCounts: [DiscrepancyType: Int]
     /// Open rows per severity, every severity present.
-    var countsBySeverity: [Severity: Int] {
-        var counts = Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0, 0) })
-        for finding in open { counts[finding.row.severity, default: 0] += 1 }
-        return counts
-    }
-
+    let countsBySeverity: [Severity: Int]
     /// New rows tonight.
-    var newCount: Int { open.filter { $0.row.status == .new }.count }
-
+    let newCount: Int
     /// Money at stake per type (fen), every type present.
-    var moneyByType: [DiscrepancyType: Int64] {
+    let moneyByType: [DiscrepancyType: Int64]
+
+    /// Tonight's numbers; the per-type, per-severity and money totals are computed once, here (the report
+    /// reads them many times).
+    init(date: String, pipeline: String, sources: [String], branches: [String], open: [Finding], resolved: [Finding],
+         recordsBySource: [String: Int], stages: StageCounts, history: [NightCounts]) {
+        self.date = date; self.pipeline = pipeline; self.sources = sources; self.branches = branches
+        self.open = open; self.resolved = resolved; self.recordsBySource = recordsBySource; self.stages = stages
+        self.history = history
+        counts = NightSummary.countByType(open)
+        resolvedCounts = NightSummary.countByType(resolved)
+        var bySeverity = Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0, 0) })
         var money = Dictionary(uniqueKeysWithValues: DiscrepancyType.allCases.map { ($0, Int64(0)) })
-        for finding in open { money[finding.row.type, default: 0] += finding.stakeFen }
-        return money
+        var new = 0
+        for finding in open {
+            bySeverity[finding.row.severity, default: 0] += 1
+            money[finding.row.type, default: 0] += finding.stakeFen
+            if finding.row.status == .new { new += 1 }
+        }
+        countsBySeverity = bySeverity; moneyByType = money; newCount = new
     }
 
     /// Open rows per source column, every source of the spec and every type present.
@@ -83,16 +91,16 @@ struct NightSummary: Sendable {
     /// The rows people should look at first: high severity first; within it, whole files that did not load
     /// (`file_error`, `missing_source`), then the most money, then report order. One row per invoice and type.
     var topItems: [Finding] {
-        let ranked = open.enumerated().sorted { a, b in
-            let x = a.element, y = b.element
+        let ranked = open.indices.sorted { a, b in
+            let x = open[a], y = open[b]
             if x.row.severity != y.row.severity { return x.row.severity < y.row.severity }
             if NightSummary.isFileLevel(x) != NightSummary.isFileLevel(y) { return NightSummary.isFileLevel(x) }
             if x.stakeFen != y.stakeFen { return x.stakeFen > y.stakeFen }
-            return a.offset < b.offset
+            return a < b
         }
         var seen = Set<[String]>()
         var items: [Finding] = []
-        for (_, finding) in ranked where items.count < NightSummary.topItemCount {
+        for finding in ranked.lazy.map({ open[$0] }) where items.count < NightSummary.topItemCount {
             let row = finding.row
             if !row.invoiceKey.isEmpty, !seen.insert([row.type.rawValue, row.source, row.invoiceKey]).inserted { continue }
             items.append(finding)

@@ -35,30 +35,38 @@ struct Reconciler {
     private struct PendingStatus { var invoice: Invoice; var entry: Int }
 
     /// Runs the three passes over `branchPath` (invoices.csv) and `authorityPath` (authority.csv).
+    ///
+    /// Rows are read as bytes; a branch row whose compared fields equal its authority entry's byte for byte
+    /// is consistent without building an `Invoice`. Rows that may differ, miss or carry a red-letter
+    /// reversal take the `Invoice` path, so every discrepancy comes from the same code as before.
     func run(branchPath: String, authorityPath: String) throws -> Reconciliation {
         var index = AuthorityIndex()
-        try LoadInputs.forEachInvoice(path: authorityPath) { index.add($0) }
+        try LoadInputs.forEachCanonicalRow(path: authorityPath) { try index.add($0, $1) }
         var result = Reconciliation(authorityInvoices: index.count)
         var matched = [Bool](repeating: false, count: index.count)
         var branchReds = RedLedger()
-        var sellerSources: [String: Set<String>] = [:]
+        var sellers = SellerSources()
         var pending: [PendingStatus] = []
-        try LoadInputs.forEachInvoice(path: branchPath) { invoice in
+        try LoadInputs.forEachCanonicalRow(path: branchPath) { row, values in
             result.branchInvoices += 1
-            result.canonical.append(invoice)
-            branchReds.add(invoice)
-            if !invoice.sellerTaxID.isEmpty { sellerSources[invoice.sellerTaxID, default: []].insert(invoice.origin.source) }
-            guard let entry = index.lookup(invoice.identity) else { return missing(invoice, into: &result) }
+            result.canonical.append(row, values)
+            if CanonicalRowValues.isRedWithOriginal(row) { branchReds.add(try LoadInputs.invoice(row)) }
+            sellers.add(row)
+            guard let entry = index.lookup(row) else { return missing(try LoadInputs.invoice(row), into: &result) }
             matched[entry] = true
-            compare(invoice, index.entries[entry], pool: index.pool, into: &result)
-            if invoice.status != index.entries[entry].status { pending.append(PendingStatus(invoice: invoice, entry: entry)) }
+            let authority = index.entries[entry]
+            if RowComparison.sameCompared(row, values, authority, pool: index.pool) { return }
+            let invoice = try LoadInputs.invoice(row)
+            compare(invoice, authority, pool: index.pool, into: &result)
+            if invoice.status != authority.status { pending.append(PendingStatus(invoice: invoice, entry: entry)) }
         }
         for check in pending { judgeStatus(check, index: index, branchReds: branchReds, into: &result) }
-        let attribution = BranchAttribution(spec: spec, sellerSources: sellerSources)
+        let attribution = BranchAttribution(spec: spec, sellerSources: sellers.bySeller)
         var position = 0
-        try LoadInputs.forEachInvoice(path: authorityPath) { invoice in
+        try LoadInputs.forEachCanonicalRow(path: authorityPath) { row, _ in
             defer { position += 1 }
             guard position < matched.count, !matched[position] else { return }
+            let invoice = try LoadInputs.invoice(row)
             authorityOnly(invoice, branch: attribution.branch(for: invoice), into: &result)
         }
         result.canonical.sort()
@@ -71,7 +79,7 @@ struct Reconciler {
         result.repairs.append(RepairItem(invoice: invoice, type: .missingInAuthority, fields: []))
     }
 
-    private func compare(_ invoice: Invoice, _ entry: AuthorityEntry, pool: StringPool, into result: inout Reconciliation) {
+    private func compare(_ invoice: Invoice, _ entry: AuthorityEntry, pool: BytePool, into result: inout Reconciliation) {
         let skipped = facts.encodingLosses[invoice.origin] ?? []
         let differences = FieldComparator.differences(branch: invoice, authority: entry, pool: pool, skipping: skipped)
         record(differences, of: invoice, into: &result)

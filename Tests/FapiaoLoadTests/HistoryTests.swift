@@ -87,6 +87,18 @@ final class HistoryTests: XCTestCase {
         XCTAssertEqual(try statusRows(second).first?[1], "新增 new", "an uncommitted night is not history")
     }
 
+    func testAnUncommittedNightLeavesAnExistingDatabaseAsItWas() throws {
+        _ = try load(1)
+        let before = try HistoryDatabase.rowCounts(path: root + "/fapiao.sqlite")
+        _ = try load(2, commit: false)
+        XCTAssertEqual(try HistoryDatabase.rowCounts(path: root + "/fapiao.sqlite"), before,
+                       "the writer thread's transaction is rolled back when its result is dropped")
+        let second = try load(2)
+        XCTAssertEqual(try statusRows(second).first?[1], "持续 open")
+        XCTAssertEqual(try HistoryDatabase.rowCounts(path: root + "/fapiao.sqlite")["invoices"],
+                       ["2025-04-15": 2, "2025-04-16": 3])
+    }
+
     func testAResolvedDiscrepancyThatReturnsIsNewAgain() throws {
         _ = try load(1)
         _ = try load(3)

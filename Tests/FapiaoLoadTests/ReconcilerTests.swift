@@ -37,7 +37,7 @@ final class ReconcilerTests: XCTestCase {
         XCTAssertEqual(result.authorityOnly, 1)
         XCTAssertEqual(result.canonical.count, 2)
         var branches: [String] = []
-        try result.canonical.forEachRow { branches.append($0[CanonicalField.branch.order]) }
+        try result.canonical.forEachRow { branches.append($0.string(CanonicalField.branch.order)) }
         XCTAssertEqual(branches, ["haidian", "haidian"], "the authority-only row gets its attributed branch")
     }
 
