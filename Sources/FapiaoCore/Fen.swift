@@ -44,7 +44,8 @@ public struct Fen: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
         guard sawDigit else { return nil }
         if decimals == 1 { fraction *= 10 }
-        return whole * 100 + fraction
+        let (total, overflow) = (whole * 100).addingReportingOverflow(fraction)
+        return overflow ? nil : total
     }
 
     public var description: String {

@@ -17,6 +17,8 @@ final class FenTests: XCTestCase {
         XCTAssertNil(Fen(canonical: ""))
         XCTAssertNil(Fen(canonical: "."))
         XCTAssertNil(Fen(canonical: "99999999999999999999"))
+        XCTAssertNil(Fen(canonical: "92233720368547758.08"))
+        XCTAssertEqual(Fen(canonical: "92233720368547758.07"), Fen(Int64.max))
     }
 
     func testRoundTripsEveryFormattedValue() {
