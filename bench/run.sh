@@ -39,6 +39,17 @@ EXTRACT=$(median "$BIN" extract "$PIPE" --date $DATE)
 TRANSFORM=$(median "$BIN" transform "$PIPE" --date $DATE)
 LOAD=$(median "$BIN" load "$PIPE" --date $DATE)
 
+python3 -c 'import duckdb' 2>/dev/null || pip install -q duckdb >/dev/null 2>&1 || true
+DUCK=""
+if python3 -c 'import duckdb' 2>/dev/null; then
+  DUCK_TIMES=()
+  for _ in $(seq "$RUNS"); do
+    read -r secs duck_branch duck_authority < <(python3 bench/duckdb_job.py "$OUT/chain" "$OUT/duck")
+    DUCK_TIMES+=("$secs")
+  done
+  DUCK=$(printf '%s\n' "${DUCK_TIMES[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+fi
+
 mb() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 {
@@ -55,6 +66,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
   echo "| fapiao extract | $EXTRACT | $(mb "$INFLATED" "$EXTRACT") | $(awk -v n="$INVOICES" -v s="$EXTRACT" 'BEGIN{printf "%.0f", n/s}') | $(ratio "$EXTRACT" "$PARALLEL") |"
   echo "| fapiao transform | $TRANSFORM | | $(awk -v n="$INVOICES" -v s="$TRANSFORM" 'BEGIN{printf "%.0f", n/s}') | $(ratio "$TRANSFORM" "$PARALLEL") |"
   echo "| fapiao load | $LOAD | | $(awk -v n="$INVOICES" -v s="$LOAD" 'BEGIN{printf "%.0f", n/s}') | $(ratio "$LOAD" "$PARALLEL") |"
+  if [ -n "$DUCK" ]; then
+    echo
+    echo "DuckDB (bench/duckdb_job.py: the UTF-8 CSV branches only, $duck_branch branch + $duck_authority authority records; no GB18030, no XML, no validation): $DUCK s, $(awk -v n="$((duck_branch + duck_authority))" -v s="$DUCK" 'BEGIN{printf "%.0f", n/s}') records/s; fapiao run: $(awk -v n="$INVOICES" -v s="$RUN" 'BEGIN{printf "%.0f", 2*n/s}') records/s (branch + authority, every format)."
+  fi
 } | tee "$RESULTS" >> docs/BENCHMARKS.md
 cat "$RESULTS"
 [ "${KEEP:-0}" = 1 ] || rm -rf "$OUT"
