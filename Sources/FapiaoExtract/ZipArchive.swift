@@ -98,12 +98,15 @@ final class ZipArchive {
         }
     }
 
-    /// A provider handing out the entry's compressed bytes and nothing past them.
+    /// A provider handing out the entry's compressed bytes and nothing past them. ZIPFoundation's Linux inflate
+    /// loop sets zlib's `avail_in` to the size it asked for whatever the provider returns, so the last piece is
+    /// padded with zeros to that size (a stream that has not ended by then fails on the next call; the padding
+    /// can only add bytes to a damaged stream, which the CRC-32 and size checks then refuse).
     private func boundedProvider(start: Int64, size: Int64, entry: String) -> Provider {
         { [descriptor] position, wanted in
             let count = Int(min(Int64(wanted), size - position))
             guard count > 0 else { throw ZipFailure.corrupt("the entry \(entry)'s data ends before its deflate stream") }
-            var data = Data(count: count)
+            var data = Data(count: wanted)
             let read = data.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, off_t(start + position)) }
             guard read == count else { throw ZipFailure.corrupt("the file ends inside the entry \(entry)") }
             return data
@@ -114,8 +117,9 @@ final class ZipArchive {
         var position: Int64 = 0
         var crc = CRC32(0)
         while position < size {
-            let data = try provider(position, 64 * 1024)
-            position += Int64(data.count)
+            let count = Int(min(64 * 1024, size - position))
+            let data = try provider(position, count)
+            position += Int64(count)
             crc = data.crc32(checksum: crc)
             try consumer(data)
         }
