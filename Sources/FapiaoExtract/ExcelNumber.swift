@@ -64,19 +64,24 @@ struct ExcelNumber: Equatable {
 
     /// Plain decimal text: `-0.012`, `6876.1`, `5000`.
     var text: String {
-        var out = negative ? "-" : ""
-        let characters = digits.map { Character(UnicodeScalar($0 + 48)) }
-        if exponent >= 0 {
-            out += String(characters) + String(repeating: "0", count: exponent)
-        } else {
-            let point = characters.count + exponent
-            if point > 0 {
-                out += String(characters[..<point]) + "." + String(characters[point...])
-            } else {
-                out += "0." + String(repeating: "0", count: -point) + String(characters)
-            }
+        var out: [UInt8] = []
+        appendText(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the plain decimal text's bytes.
+    func appendText(to out: inout [UInt8]) {
+        if negative { out.append(UInt8(ascii: "-")) }
+        let point = digits.count + exponent
+        if point <= 0 {
+            out.append(contentsOf: [UInt8(ascii: "0"), UInt8(ascii: ".")])
+            out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: -point))
         }
-        return out
+        for (index, digit) in digits.enumerated() {
+            if index == point && point > 0 { out.append(UInt8(ascii: ".")) }
+            out.append(digit + 48)
+        }
+        if exponent > 0 { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: exponent)) }
     }
 
     /// The integer part and the fraction's digits (for serial dates): `45764.4375` → (45764, [4, 3, 7, 5]).

@@ -36,11 +36,8 @@ struct XLSXRowMapper {
         skipText = source.xlsx.skipRowWhenFirstCell.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// True when the sheet reader must keep the cells of `column` (every column until the header is read).
-    func wants(_ column: Int) -> Bool {
-        guard let wanted else { return true }
-        return column < wanted.count && wanted[column]
-    }
+    /// Per column, whether the sheet reader must keep its cells; nil until the header is read (then all).
+    var wantedColumns: [Bool]? { wanted }
 
     /// Handles one row.
     mutating func process(_ row: XLSXRow, emitter: inout RecordEmitter) throws {
@@ -93,13 +90,18 @@ struct XLSXRowMapper {
 
     /// Lays each field's value out back to back in `packed`.
     private mutating func pack(_ row: XLSXRow, plan: ColumnPlan) throws {
-        packed.removeAll(keepingCapacity: true)
-        ranges.removeAll(keepingCapacity: true)
+        // The buffers are moved out while values are appended, so that reading `self` does not copy it.
+        var out = packed, spans = ranges
+        packed = []
+        ranges = []
+        defer { packed = out; ranges = spans }
+        out.removeAll(keepingCapacity: true)
+        spans.removeAll(keepingCapacity: true)
         for (field, column) in zip(plan.fields, plan.columns) {
-            guard let column, let index = row.cell(in: column) else { ranges.append(nil); continue }
-            let start = packed.count
-            try appendValue(row.cell(index), field: field, row: row.number, to: &packed)
-            ranges.append(start..<packed.count)
+            guard let column, let index = row.cell(in: column) else { spans.append(nil); continue }
+            let start = out.count
+            try appendValue(row.cell(index), field: field, row: row.number, to: &out)
+            spans.append(start..<out.count)
         }
     }
 
@@ -124,8 +126,8 @@ struct XLSXRowMapper {
         case .number:
             guard let number = cell.value.withUnsafeBufferPointer(ExcelNumber.init) else { return out.append(contentsOf: cell.value) }
             let asDate = styles.formatsDate(cell.style) || field == .issueDate
-            let text = (asDate ? ExcelDate.text(number, date1904: date1904) : nil) ?? number.text
-            out.append(contentsOf: Array(text.utf8))
+            if asDate, let date = ExcelDate.text(number, date1904: date1904) { return out.append(contentsOf: date.utf8) }
+            number.appendText(to: &out)
         }
     }
 

@@ -13,10 +13,12 @@ enum XLSXCellKind {
     case boolean
 
     init(attribute: UnsafeBufferPointer<UInt8>) {
-        if attribute.elementsEqual("s".utf8) { self = .sharedString }
-        else if attribute.elementsEqual("b".utf8) { self = .boolean }
-        else if attribute.isEmpty || attribute.elementsEqual("n".utf8) { self = .number }
-        else { self = .text }
+        switch (attribute.count, attribute.first) {
+        case (1, UInt8(ascii: "s")): self = .sharedString
+        case (1, UInt8(ascii: "b")): self = .boolean
+        case (0, _), (1, UInt8(ascii: "n")): self = .number
+        default: self = .text
+        }
     }
 }
 

@@ -40,6 +40,8 @@ struct XLSXSheetState {
     private var phoneticDepth: Int?
     private let maxFieldBytes: Int
     private let maxRecordBytes: Int
+    /// The mapper's wanted columns (nil: all), copied after each row so that a cell costs no access to the mapper.
+    private var wanted: [Bool]?
 
     init(mapper: XLSXRowMapper, emitter: RecordEmitter, limits: Limits) {
         self.mapper = mapper
@@ -53,9 +55,9 @@ struct XLSXSheetState {
 
     mutating func startElement(_ name: UnsafeBufferPointer<UInt8>, attributes: XMLAttributes, depth: Int) throws {
         if cellDepth != nil { return openInsideCell(name, depth: depth) }
-        if name.elementsEqual("row".utf8) {
+        if name.elementsEqual(XLSXNames.row) {
             try startRow(attributes, depth: depth)
-        } else if rowDepth != nil, name.elementsEqual("c".utf8) {
+        } else if rowDepth != nil, name.elementsEqual(XLSXNames.cell) {
             try startCell(attributes, depth: depth)
         }
     }
@@ -68,6 +70,7 @@ struct XLSXSheetState {
         else if depth == rowDepth {
             rowDepth = nil
             try mapper.process(row, emitter: &emitter)
+            wanted = mapper.wantedColumns
         }
     }
 
@@ -80,7 +83,7 @@ struct XLSXSheetState {
 
     private mutating func startRow(_ attributes: XMLAttributes, depth: Int) throws {
         var number: Int?
-        attributes.forEach { key, value in if key.elementsEqual("r".utf8) { number = XLSXCellReference.number(value) ?? -1 } }
+        attributes.forEach { key, value in if key.elementsEqual(XLSXNames.reference) { number = XLSXCellReference.number(value) ?? -1 } }
         let current = number ?? lastRow + 1
         guard current > lastRow else { throw XLSXFailure.order("row \(current) comes after row \(lastRow)", row: lastRow) }
         lastRow = current
@@ -92,12 +95,12 @@ struct XLSXSheetState {
     private mutating func startCell(_ attributes: XMLAttributes, depth: Int) throws {
         var column: Int?, kind = XLSXCellKind.number, style = 0, badReference: String?
         attributes.forEach { key, value in
-            if key.elementsEqual("r".utf8) {
+            if key.elementsEqual(XLSXNames.reference) {
                 column = XLSXCellReference.column(value)
                 if column == nil { badReference = String(decoding: value, as: UTF8.self) }
-            } else if key.elementsEqual("t".utf8) {
+            } else if key.elementsEqual(XLSXNames.text) {
                 kind = XLSXCellKind(attribute: value)
-            } else if key.elementsEqual("s".utf8) {
+            } else if key.elementsEqual(XLSXNames.style) {
                 style = XLSXCellReference.number(value) ?? 0
             }
         }
@@ -108,16 +111,21 @@ struct XLSXSheetState {
         }
         lastColumn = current
         cellDepth = depth
-        cell = (current, kind, style, row.bytes.count, mapper.wants(current) || row.isEmpty)
+        cell = (current, kind, style, row.bytes.count, wants(current) || row.isEmpty)
+    }
+
+    private func wants(_ column: Int) -> Bool {
+        guard let wanted else { return true }
+        return column < wanted.count && wanted[column]
     }
 
     private mutating func openInsideCell(_ name: UnsafeBufferPointer<UInt8>, depth: Int) {
         guard valueDepth == nil, phoneticDepth == nil else { return }
         if inlineDepth != nil {
-            if name.elementsEqual("rPh".utf8) { phoneticDepth = depth } else if name.elementsEqual("t".utf8) { valueDepth = depth }
-        } else if name.elementsEqual("v".utf8) {
+            if name.elementsEqual(XLSXNames.phonetic) { phoneticDepth = depth } else if name.elementsEqual(XLSXNames.text) { valueDepth = depth }
+        } else if name.elementsEqual(XLSXNames.value) {
             valueDepth = depth
-        } else if name.elementsEqual("is".utf8) {
+        } else if name.elementsEqual(XLSXNames.inline) {
             inlineDepth = depth
         }
     }
@@ -126,7 +134,13 @@ struct XLSXSheetState {
         cellDepth = nil
         guard cell.keep else { return }
         if cell.kind == .text { ExcelText.unescape(&row.bytes, from: cell.start) }
-        if !mapper.wants(cell.column) && row.bytes.count == cell.start { return }
+        if !wants(cell.column) && row.bytes.count == cell.start { return }
         row.addCell(column: cell.column, kind: cell.kind, style: cell.style, from: cell.start)
     }
+}
+
+/// The element and attribute names of sheet data, as bytes (compared once per element).
+enum XLSXNames {
+    static let row = Array("row".utf8), cell = Array("c".utf8), value = Array("v".utf8), inline = Array("is".utf8)
+    static let text = Array("t".utf8), phonetic = Array("rPh".utf8), reference = Array("r".utf8), style = Array("s".utf8)
 }

@@ -28,7 +28,7 @@ struct ZipEntry: Equatable {
 /// entry's compressed size. (ZIPFoundation's `Archive` scans a whole non-zip file byte by byte for the
 /// end record, and its `extract` feeds the inflater from the rest of the file without bound: a deflate stream
 /// that never ends would spin forever. Its `Entry` does not expose the data offset, so fapiao reads the
-/// directory itself.) Every entry's CRC-32 and size are checked; `maxInflatedBytes` bounds each entry.
+/// directory itself.) Every entry's CRC-32 (`ZipCRC32`) and size are checked; `maxInflatedBytes` bounds each entry.
 ///
 /// A `final class` because it owns a file descriptor, closed in `deinit`. ZIP64, multi-disk and encrypted
 /// archives are refused (`zip.unsupported`).
@@ -70,18 +70,21 @@ final class ZipArchive {
         guard !entry.encrypted else { throw ZipFailure.unsupported("the entry \(entry.name) is encrypted") }
         let start = try dataOffset(of: entry)
         var produced: Int64 = 0
+        var crc = ZipCRC32()
         let consumer: Consumer = { data in
             produced += Int64(data.count)
             if produced > maxInflatedBytes { throw ZipFailure.tooLarge(entry: entry.name, limit: maxInflatedBytes) }
-            try data.withUnsafeBytes { raw in try body(raw.bindMemory(to: UInt8.self)) }
+            try data.withUnsafeBytes { raw in
+                crc.update(raw)
+                try body(raw.bindMemory(to: UInt8.self))
+            }
         }
         let provider = boundedProvider(start: start, size: entry.compressedSize, entry: entry.name)
-        let crc: CRC32
         do {
             switch entry.method {
-            case 0: crc = try ZipArchive.copyStored(size: entry.compressedSize, provider: provider, consumer: consumer)
-            case 8: crc = try Data.decompress(size: entry.compressedSize, bufferSize: 64 * 1024, skipCRC32: false,
-                                              provider: provider, consumer: consumer)
+            case 0: try ZipArchive.copyStored(size: entry.compressedSize, provider: provider, consumer: consumer)
+            case 8: _ = try Data.decompress(size: entry.compressedSize, bufferSize: 64 * 1024, skipCRC32: true,
+                                            provider: provider, consumer: consumer)
             default: throw ZipFailure.unsupported("the entry \(entry.name) uses compression method \(entry.method)")
             }
         } catch let error as FileFailure {
@@ -93,7 +96,7 @@ final class ZipArchive {
         } catch {  // ZIPFoundation's CompressionError (not public)
             throw ZipFailure.corrupt("the entry \(entry.name) does not inflate (\(error))")
         }
-        guard crc == entry.crc32, produced == entry.uncompressedSize else {
+        guard crc.value == entry.crc32, produced == entry.uncompressedSize else {
             throw ZipFailure.corrupt("the entry \(entry.name) fails its CRC-32 or size check")
         }
     }
@@ -113,17 +116,13 @@ final class ZipArchive {
         }
     }
 
-    private static func copyStored(size: Int64, provider: Provider, consumer: Consumer) throws -> CRC32 {
+    private static func copyStored(size: Int64, provider: Provider, consumer: Consumer) throws {
         var position: Int64 = 0
-        var crc = CRC32(0)
         while position < size {
             let count = Int(min(64 * 1024, size - position))
-            let data = try provider(position, count)
+            try consumer(try provider(position, count))
             position += Int64(count)
-            crc = data.crc32(checksum: crc)
-            try consumer(data)
         }
-        return crc
     }
 
     /// The offset of an entry's data: after its local header, name and extra field.

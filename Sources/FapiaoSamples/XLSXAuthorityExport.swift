@@ -25,8 +25,12 @@ final class XLSXAuthorityExport {
     /// Data rows written (the header and the totals row not counted).
     private(set) var rows = 0
 
-    /// Creates the workbook and starts the invoice sheet.
-    init(path: String) throws {
+    /// Every text value a shared string (as Excel writes a workbook it saved), not only those that repeat.
+    private let allShared: Bool
+
+    /// Creates the workbook and starts the invoice sheet; `allShared` writes every text as a shared string.
+    init(path: String, allShared: Bool = false) throws {
+        self.allShared = allShared
         zip = try ZipWriter(path: path)
         items = try GzipDeflater(level: 6)
         try XLSXAuthorityExport.writePackage(zip)
@@ -41,7 +45,7 @@ final class XLSXAuthorityExport {
         let values = AuthorityExport.row(facts, serial: rows)
         let cells = values.enumerated().map { index, value -> (String, Bool) in
             XLSXAuthorityExport.numericColumns.contains(index) ? (XLSXAuthorityExport.number(value), false)
-                : (value, XLSXAuthorityExport.sharedColumns.contains(index) || value == "--")
+                : (value, allShared || XLSXAuthorityExport.sharedColumns.contains(index) || value == "--")
         }
         try zip.write(Array(row(rows + 1, cells, numeric: XLSXAuthorityExport.numericColumns).utf8))
         totals = (totals.amount + facts.amount, totals.tax + facts.tax, totals.total + facts.total)

@@ -87,3 +87,19 @@ final class ZipArchiveTests: XCTestCase {
         XCTAssertTrue(failure { _ = try self.content(broken, "a.xml") }.hasPrefix("zip.corrupt"))
     }
 }
+
+extension ZipArchiveTests {
+    func testCRC32() {
+        func crc(_ bytes: [UInt8]) -> UInt32 {
+            var crc = ZipCRC32()
+            bytes.withUnsafeBytes { crc.update($0) }
+            return crc.value
+        }
+        XCTAssertEqual(crc(Array("123456789".utf8)), 0xCBF4_3926)
+        XCTAssertEqual(crc([]), 0)
+        let long = (0..<1000).map { UInt8(truncatingIfNeeded: $0 * 31) }
+        for size in [1, 7, 8, 9, 15, 16, 17, 1000] {
+            XCTAssertEqual(crc(Array(long.prefix(size))), ZipFixture.compressed(ZipFixture.Entry("x", Array(long.prefix(size)))).1, "\(size)")
+        }
+    }
+}
