@@ -58,10 +58,13 @@ final class ZipArchive {
 
     deinit { close(descriptor) }
 
-    /// The first entry named `name` (exact bytes of its UTF-8 text), or nil.
+    /// The first entry named `name`, or else the first whose name differs only in ASCII case (package part
+    /// names are case-insensitive: `xl/SharedStrings.xml` is `xl/sharedStrings.xml`), or nil.
     func entry(named name: String) -> ZipEntry? {
         let bytes = Array(name.utf8)
-        return entries.first { $0.rawName == bytes || $0.name == name }
+        if let exact = entries.first(where: { $0.rawName == bytes || $0.name == name }) { return exact }
+        let folded = name.lowercased()
+        return entries.first { $0.name.lowercased() == folded }
     }
 
     /// Streams an entry's content to `body` in pieces of at most 64 KiB; throws a `FileFailure` when the entry

@@ -39,6 +39,8 @@ final class ZipArchiveTests: XCTestCase {
         XCTAssertEqual(try content(zip, "a.txt"), Array("stored".utf8))
         XCTAssertEqual(try content(zip, "dir/big.csv"), big)
         XCTAssertEqual(try content(zip, "发票/一.xml"), [1, 2, 3])
+        XCTAssertEqual(zip.entry(named: "DIR/Big.CSV")?.name, "dir/big.csv")
+        XCTAssertNil(zip.entry(named: "dir/big"))
     }
 
     func testDamagedEntriesFail() throws {
