@@ -62,12 +62,4 @@ struct FileFailure: Error, Equatable {
     static func noHeader() -> FileFailure {
         FileFailure(code: "csv.no_header", zh: "文件为空（没有表头行）", en: "the file is empty: it has no header row")
     }
-
-    /// A format whose reader does not exist yet.
-    static func unsupported(_ format: SourceFormat) -> FileFailure {
-        FileFailure(
-            code: "format.unsupported", zh: "暂不支持 \(format.rawValue) 格式",
-            en: "the \(format.rawValue) format is not supported yet",
-            action: "请改用 csv 或 xml 导出，或等待对该格式的支持 / Export as csv or xml until this format is supported")
-    }
 }

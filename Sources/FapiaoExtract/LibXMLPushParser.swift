@@ -76,25 +76,28 @@ final class LibXMLPushParser {
 
     private static let options = Int32(bitPattern: XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
 
+    /// How many of `firstBytes` the parser took for detecting the encoding (feed it the rest).
+    let detectionBytes: Int
+
     /// A parser sending events to `handler`, decoding with `encoding` when given (the document's declaration is
-    /// then ignored), else by the BOM and the declaration found in `firstBytes` (the document's first bytes,
-    /// which are parsed too).
+    /// then ignored), else by the BOM and the declaration: it takes the first four of `firstBytes` (the
+    /// document's first bytes) to detect a BOM or UTF-16; `feed` it the rest, from `detectionBytes` on.
     init(handler: XMLEventHandler, encoding: String?, maxDepth: Int, firstBytes: UnsafeBufferPointer<UInt8>) throws {
         LibXMLPushParser.prepareLibrary()
         cfapiao_xml_collect_generic_errors()
         self.handler = handler
         self.maxDepth = maxDepth
+        let detect = encoding == nil ? min(firstBytes.count, 4) : 0
+        detectionBytes = detect
         let me = Unmanaged.passUnretained(self).toOpaque()
         // Errors raised without a parser context (encoding conversion) go to this thread's global handler.
         xmlSetStructuredErrorFunc(me, LibXMLPushParser.errorCallback)
         var sax = LibXMLPushParser.saxHandler()
-        let detect = encoding == nil ? min(firstBytes.count, 4) : 0
         let start = detect > 0 ? firstBytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) } : nil
         context = xmlCreatePushParserCtxt(&sax, me, start, Int32(detect), nil)
         guard let context else { throw XMLFailure.malformed("libxml2 could not start a parser", line: 0) }
         xmlCtxtUseOptions(context, LibXMLPushParser.options | (encoding == nil ? 0 : Int32(XML_PARSE_IGNORE_ENC.rawValue)))
         if let encoding, let converter = xmlFindCharEncodingHandler(encoding) { xmlSwitchToEncoding(context, converter) }
-        try feed(UnsafeBufferPointer(rebasing: firstBytes[detect...]))
     }
 
     deinit {

@@ -33,35 +33,19 @@ struct XMLFileReader {
 
     /// Reads the whole document; throws a `FileFailure` when the file must be dropped.
     mutating func read(_ input: ContentReading, into emitter: inout RecordEmitter) throws {
-        let prefix = try XMLFileReader.readPrefix(input)
-        let declared = XMLDeclaration.encoding(in: prefix)
-        let forced = XMLDeclaration.encodingForParser(declared: declared, source: source.encoding)
-        encoding = (forced ?? declared ?? "UTF-8").lowercased()
+        try read(into: &emitter) { feeder in try feeder.read(input) }
+    }
+
+    /// Reads one document whose bytes `feed` pushes into the feeder it is given (a zip entry's, say).
+    mutating func read(into emitter: inout RecordEmitter, feed: (inout XMLDocumentFeeder) throws -> Void) throws {
         let collector = XMLRecordCollector(source: source, limits: limits, paths: paths, emitter: emitter)
+        var feeder = XMLDocumentFeeder(handler: collector, sourceEncoding: source.encoding, maxDepth: limits.maxXMLDepth)
         defer {
             emitter = collector.state.emitter
             records = collector.state.records
+            encoding = feeder.encoding
         }
-        let parser = try prefix.withUnsafeBufferPointer {
-            try LibXMLPushParser(handler: collector, encoding: forced, maxDepth: limits.maxXMLDepth, firstBytes: $0)
-        }
-        try XMLFileReader.feed(input, to: parser)
+        try feed(&feeder)
         guard collector.state.rootSeen else { throw XMLFailure.empty() }
-    }
-
-    /// Pushes the rest of `input` through `parser` and ends the document.
-    static func feed(_ input: ContentReading, to parser: LibXMLPushParser) throws {
-        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
-        while true {
-            let count: Int
-            do {
-                count = try chunk.withUnsafeMutableBufferPointer { try input.read(into: $0) }
-            } catch let error as FapiaoError {
-                throw FileFailure(error, line: parser.line)
-            }
-            if count == 0 { break }
-            try chunk.withUnsafeBufferPointer { try parser.feed(UnsafeBufferPointer(rebasing: $0[0..<count])) }
-        }
-        try parser.finish()
     }
 }

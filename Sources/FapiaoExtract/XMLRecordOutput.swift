@@ -39,27 +39,6 @@ extension XMLRecordState {
     }
 }
 
-extension XMLFileReader {
-    /// Reads the first bytes of the document (up to 4 KiB) to find its encoding declaration.
-    static func readPrefix(_ input: ContentReading) throws -> [UInt8] {
-        var prefix = [UInt8](repeating: 0, count: 4096)
-        var count = 0
-        do {
-            while count < prefix.count {
-                let read = try prefix.withUnsafeMutableBufferPointer { all in
-                    try input.read(into: UnsafeMutableBufferPointer(rebasing: all[count...]))
-                }
-                if read == 0 { break }
-                count += read
-            }
-        } catch let error as FapiaoError {
-            throw FileFailure(error)
-        }
-        prefix.removeLast(prefix.count - count)
-        return prefix
-    }
-}
-
 /// The `FileFailure`s of XML files.
 enum XMLFailure {
     /// libxml2 found the document malformed or truncated.

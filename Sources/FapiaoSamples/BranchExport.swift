@@ -54,7 +54,7 @@ struct BranchExport {
     var injector: Injector
 
     /// Writes every invoice; `foreign` holds rows other branches duplicated into this one.
-    mutating func write(authority: AuthorityExport, ledger: inout TruthLedger, rotation: inout Int,
+    mutating func write(authority: AuthoritySink, ledger: inout TruthLedger, rotation: inout Int,
                         foreign: [InvoiceFacts]) throws -> [InvoiceFacts] {
         if branch.fate == .missingSource { return try writeMissing(authority: authority, ledger: &ledger) }
         let layout = FileLayout(dialect: branch.dialect, fate: branch.fate, count: count, date: date)
@@ -75,6 +75,7 @@ struct BranchExport {
             let (emissions, used) = try next(index: index, usable: usable, schedule: schedule, ledger: &ledger)
             try sink.writeRows(emissions.branchRows)
             for facts in emissions.authorityRows { try authority.write(facts) }
+            ledger.settle(authorityRows: emissions.authorityRows)
             copies += emissions.foreignRows
             index += used
         }
@@ -96,11 +97,12 @@ struct BranchExport {
     }
 
     /// A branch with no file tonight: one `missing_source`; its invoices are in the authority's export only.
-    private mutating func writeMissing(authority: AuthorityExport, ledger: inout TruthLedger) throws -> [InvoiceFacts] {
+    private mutating func writeMissing(authority: AuthoritySink, ledger: inout TruthLedger) throws -> [InvoiceFacts] {
         ledger.report(.missingSource, source: branch.name)
         for index in 0..<count {
             let emissions = injector.lost(index: index, count: count, breaksXML: false, ledger: &ledger)
             for facts in emissions.authorityRows { try authority.write(facts) }
+            ledger.settle(authorityRows: emissions.authorityRows)
         }
         return []
     }

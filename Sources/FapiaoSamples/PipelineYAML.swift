@@ -10,6 +10,12 @@ struct PipelineYAML {
     let pathPrefix: String
     let workDir: String
     let date: IssueDate
+    /// How the authority's record is given: the CSV export (`sample-chain`) or the tax platform's xlsx and XML
+    /// files (`tax-platform`).
+    var taxPlatform = false
+
+    /// The pipeline's name.
+    var name: String { taxPlatform ? "tax-platform" : "sample-chain" }
 
     /// The whole file.
     var text: String {
@@ -21,14 +27,17 @@ struct PipelineYAML {
     }
 
     private func preamble() -> [String] {
-        [
-            "# sample-chain: one night (\(date)) of a chain of \(plan.branches.count) branch stores and the e-tax bureau's export.",
+        let title = taxPlatform
+            ? ["# tax-platform: one night (\(date)) of a chain of \(plan.branches.count) branch stores, with the authority's record as the",
+               "# e-tax bureau gives it: its xlsx query export and the digital invoices' XML files (docs/samples.md)."]
+            : ["# sample-chain: one night (\(date)) of a chain of \(plan.branches.count) branch stores and the e-tax bureau's export."]
+        return title + [
             "# Written by `fapiao samples` with the files it reads and their truth.json (docs/samples.md): regenerate, do not edit.",
             "#",
             "# A pipeline file declares where one night's exports are and how to read them. Relative paths (work_dir and",
             "# every source path) resolve against this file's folder, so cron can run fapiao from anywhere.",
             "version: 1                        # the pipeline-file format version",
-            "pipeline: sample-chain            # the pipeline's name: runs go to <work_dir>/sample-chain/<date>/",
+            "pipeline: \(name)".padded(34) + "# the pipeline's name: runs go to <work_dir>/\(name)/<date>/",
             "timezone: Asia/Shanghai           # the default business date is yesterday in this zone",
             "work_dir: \(workDir)".padded(34) + "# stage folders, the lock and the history database",
             "",
@@ -58,7 +67,7 @@ struct PipelineYAML {
             lines += groupSource(group.dialect, group.branches, explained: index == 0)
         }
         for (index, branch) in plan.missingBranches.enumerated() { lines += explicitSource(branch, explained: index == 0) }
-        lines += authoritySource()
+        lines += taxPlatform ? taxPlatformSources() : authoritySource()
         return lines
     }
 

@@ -37,7 +37,8 @@ struct RelativePaths {
     /// `work` beside the pipeline file by default; else `work` beside the chain folder.
     let workDir: String
 
-    init(chain: String, pipelineFile: String?) {
+    /// Paths from `pipelineFile` to `chain`; `work` goes beside `workBeside` (the chain folder by default).
+    init(chain: String, pipelineFile: String?, workBeside: String? = nil) {
         guard let pipelineFile else {
             pathPrefix = ""
             workDir = "work"
@@ -47,7 +48,8 @@ struct RelativePaths {
         let chainFolder = "/" + PathText.absolute(chain).joined(separator: "/")
         let toChain = PathText.relative(from: folder, to: chainFolder)
         pathPrefix = toChain.isEmpty ? "" : toChain + "/"
-        let toOutside = PathText.relative(from: folder, to: PathText.parent(of: chainFolder))
+        let anchor = "/" + PathText.absolute(workBeside ?? chain).joined(separator: "/")
+        let toOutside = PathText.relative(from: folder, to: PathText.parent(of: anchor))
         workDir = toOutside.isEmpty ? "work" : toOutside + "/work"
     }
 }

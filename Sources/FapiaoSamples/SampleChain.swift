@@ -72,14 +72,20 @@ public enum SampleChain {
                              pipelineFile: pipelinePath, injections: injections)
     }
 
-    /// Streams every branch's files (in pipeline order) and the authority's export.
-    private static func writeExports(plan: ChainPlan, options: SampleOptions, directory: String,
-                                     ledger: inout TruthLedger) throws {
+    /// Streams every branch's files (in pipeline order) and the authority's export (the CSV export, unless
+    /// `authority` gives another sink).
+    static func writeExports(plan: ChainPlan, options: SampleOptions, directory: String,
+                             ledger: inout TruthLedger, authority given: AuthoritySink? = nil) throws {
         let date = businessDate
         var random = SampleRandom(seed: options.seed, stream: 0xB0B)
         let buyers = BuyerPool(random: &random)
-        try makeFolder("\(directory)/authority/\(date.compact)")
-        let authority = try AuthorityExport(path: directory + "/" + AuthorityExport.relativePath(date))
+        let authority: AuthoritySink
+        if let given {
+            authority = given
+        } else {
+            try makeFolder("\(directory)/authority/\(date.compact)")
+            authority = try AuthorityExport(path: directory + "/" + AuthorityExport.relativePath(date))
+        }
         var rotation = random.below(InjectionKind.allCases.count)
         var foreign: [InvoiceFacts] = []
         let order = plan.pipelineOrder
@@ -96,14 +102,14 @@ public enum SampleChain {
     }
 
     /// Clears an earlier sample chain's data folders; refuses a folder that is neither empty nor a sample chain.
-    private static func prepare(_ directory: String) throws {
+    static func prepare(_ directory: String, folders: [String] = ["exports", "authority"]) throws {
         let files = FileManager.default
         guard let entries = try? files.contentsOfDirectory(atPath: directory), !entries.isEmpty else { return }
         guard entries.contains("truth.json") else {
             throw FapiaoError(code: "samples.out_not_empty",
                               message: "\(directory) is not empty and holds no truth.json of an earlier sample chain; choose an empty or new folder")
         }
-        for folder in ["exports", "authority"] where entries.contains(folder) {
+        for folder in folders where entries.contains(folder) {
             do {
                 try files.removeItem(atPath: directory + "/" + folder)
             } catch {

@@ -50,6 +50,12 @@ struct TruthLedger {
     private(set) var canonicalRows = 0
     /// How many times each injection kind was planted.
     private(set) var injections: [InjectionKind: Int] = [:]
+    /// When set (a tax-platform chain), the sources holding an authority row: the authority's reads and findings
+    /// then wait for `settle(authorityRows:)` to be attributed to its sources.
+    var authorityRoutes: ((InvoiceFacts) -> [String])?
+    private var pendingAuthority: [DiscrepancyType] = []
+    /// Invoices held by two authority sources (routed chains only).
+    var heldByBothAuthorities = 0
 
     /// A ledger for these sources, all counts 0.
     init(sources: [String]) {
@@ -59,13 +65,33 @@ struct TruthLedger {
         }
     }
 
-    /// `count` discrepancy rows of `type` with `source` in their source column.
+    /// `count` discrepancy rows of `type` with `source` in their source column (the authority's wait for
+    /// `settle(authorityRows:)` when rows are routed; its duplicates are counted there from the copies).
     mutating func report(_ type: DiscrepancyType, source: String, count: Int = 1) {
+        if authorityRoutes != nil && source == ChainPlan.authoritySource {
+            if type != .duplicateInSource { pendingAuthority += Array(repeating: type, count: count) }
+            return
+        }
+        add(type, source: source, count: count)
+    }
+
+    /// `count` data records read from a file of `source` that does not fail (the authority's are counted by
+    /// `settle(authorityRows:)` when rows are routed).
+    mutating func read(_ source: String, count: Int = 1, direct: Bool = false) {
+        if !direct && authorityRoutes != nil && source == ChainPlan.authoritySource { return }
+        recordsBySource[source, default: 0] += count
+    }
+
+    /// Counts discrepancy rows as they are.
+    mutating func add(_ type: DiscrepancyType, source: String, count: Int) {
         countsBySource[source, default: [:]][type, default: 0] += count
     }
 
-    /// `count` data records read from a file of `source` that does not fail.
-    mutating func read(_ source: String, count: Int = 1) { recordsBySource[source, default: 0] += count }
+    /// The authority findings noted since the last call.
+    mutating func takePendingAuthority() -> [DiscrepancyType] {
+        defer { pendingAuthority = [] }
+        return pendingAuthority
+    }
 
     /// `count` rows of the canonical dataset.
     mutating func canonical(_ count: Int = 1) { canonicalRows += count }

@@ -34,13 +34,14 @@ final class ExtractStageTests: XCTestCase {
                        ["chaoyang.csv", "findings.csv", "haidian.csv", "rejects.csv", "tax-bureau.csv"])
     }
 
-    func testUnsupportedFormatIsAFileErrorWithTheFileHash() throws {
+    func testAWorkbookThatIsNoZipIsAFileErrorWithTheFileHash() throws {
         var source = csvSource()
         source.format = .xlsx
         let bytes: [UInt8] = Array("PK\u{3}\u{4}not really".utf8)
         let result = try harness.run([(source, [try harness.file("a.xlsx", bytes)])])
         let finding = try XCTUnwrap(try harness.findingRows().first)
-        XCTAssertEqual(finding.messageEn, "file in/a.xlsx: the xlsx format is not supported yet; none of this file's records was loaded")
+        XCTAssertEqual(finding.messageEn, "file in/a.xlsx: the file is not a zip archive (an xlsx workbook or a zip of invoices): "
+            + "no end-of-central-directory record; none of this file's records was loaded")
         XCTAssertEqual(finding.fileSHA256, SHA256Hasher.hex(of: bytes))
         XCTAssertEqual(result.inputs[0].compressedBytes, Int64(bytes.count))
     }

@@ -24,7 +24,7 @@ final class SampleChainTests: XCTestCase {
         let scratch = try temporary()
         try SampleChain.write(to: scratch + "/samples", options: SampleOptions(),
                               pipelineFile: scratch + "/pipelines/sample-chain.yaml")
-        SampleFiles.assertSameTree(scratch + "/samples", root + "/samples")
+        SampleFiles.assertSameTree(scratch + "/samples", root + "/samples", leavingOut: "tax-platform/")
         XCTAssertTrue(SampleFiles.bytes(scratch + "/pipelines/sample-chain.yaml")
                       == SampleFiles.bytes(root + "/pipelines/sample-chain.yaml"), "pipelines/sample-chain.yaml differs")
     }
