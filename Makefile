@@ -47,6 +47,7 @@ test: deps ## Build and run every test
 
 samples: build ## Regenerate samples/ (the committed sample chain and its truth)
 	$(FAPIAO) samples --out samples --pipeline-file pipelines/sample-chain.yaml
+	$(FAPIAO) samples --tax-platform --out samples/tax-platform --pipeline-file pipelines/tax-platform.yaml
 
 bench: ## Benchmark a large generated chain (SCALE=…); appends to docs/BENCHMARKS.md
 	bash bench/run.sh

@@ -78,12 +78,16 @@ struct Samples: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = SampleOptions().seed
     @Option(help: "Number of branches.") var branches: Int = SampleOptions().branches
     @Option(help: "Invoices per branch.") var invoicesPerBranch: Int = SampleOptions().invoicesPerBranch
+    @Flag(help: "Write the tax-platform set instead: the authority as the e-tax bureau's .xlsx plus digital XML invoices.")
+    var taxPlatform = false
 
     func run() throws {
         let options = SampleOptions(seed: seed, branches: branches, invoicesPerBranch: invoicesPerBranch)
         let summary: SampleSummary
         do {
-            summary = try SampleChain.write(to: out, options: options, pipelineFile: pipelineFile)
+            summary = taxPlatform
+                ? try SampleChain.writeTaxPlatform(to: out, options: options, pipelineFile: pipelineFile)
+                : try SampleChain.write(to: out, options: options, pipelineFile: pipelineFile)
         } catch let error as FapiaoError where error.code.hasPrefix("samples.") {
             throw RunError.usage(error.message)
         }
