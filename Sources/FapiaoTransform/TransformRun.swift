@@ -38,38 +38,86 @@ struct TransformRun {
         if isBranch { swap(&index, &branchIndex) }  // branch keys are shared by every branch source
         defer { if isBranch { swap(&index, &branchIndex) } }
         var layout: RecordLayout?
-        try RecordFileReader(path: path).forEachRow(header: { layout = try RecordLayout(header: $0, path: path) },
-                                                    row: { row, line in
+        var fast: FastNormalizer?
+        try RecordFileByteReader(path: path).forEachRow(header: { header in
+            let columns = try RecordLayout(header: header.strings, path: path)
+            layout = columns
+            fast = try FastNormalizer(source: pass.source, layout: columns, taxToleranceFen: spec.transform.taxToleranceFen)
+        }, row: { row in
             guard let layout else { return }
-            let raw = try RawRecord(row: row, rowLine: line, layout: layout, path: path)
-            try pass.checkOrder(raw.location, path: path, line: line)
-            counts[position].recordsIn += 1
-            try handle(raw, in: &pass, index: &index)
+            if fast!.normalize(row), pass.admitsInOrder(row, line: fast!.record.line) {
+                try handleFast(fast!.record, row: row, layout: layout, path: path, in: &pass, index: &index)
+            } else {
+                try handleSlow(row.strings, line: row.line, layout: layout, path: path, in: &pass, index: &index)
+            }
         })
         try pass.commit()
     }
 
-    private mutating func handle(_ raw: RawRecord, in pass: inout SourcePass, index: inout DedupeIndex) throws {
-        let position = pass.position
+    /// The `String` path of one record: every check, every outcome.
+    private mutating func handleSlow(_ row: [String], line: Int, layout: RecordLayout, path: String,
+                                     in pass: inout SourcePass, index: inout DedupeIndex) throws {
+        let raw = try RawRecord(row: row, rowLine: line, layout: layout, path: path)
+        try pass.checkOrder(raw.location, path: path, line: line)
+        counts[pass.position].recordsIn += 1
         switch pass.normalizer.normalize(raw) {
         case .rejected(let rejection):
-            let branch = pass.source.role == .branch
-                ? pass.source.name : attribution.branch(for: TaxpayerID.normalize(raw[.sellerTaxID]))
-            try pass.rejects.write([raw.location.source, raw.location.file, String(raw.location.line),
-                                    rejection.reason.rawValue, rejection.field.rawValue, raw.rejectText])
-            try findings.add(pass.factory.invalid(rejection, raw: raw, branch: branch))
-            counts[position].rejected += 1
-        case .kept(var record):
-            if pass.source.role == .authority { record.invoice.branch = attribution.branch(for: record.invoice.sellerTaxID) }
-            let row = record.invoice.canonicalRow
-            let verdict = index.admit(record.key, digest: RecordDigest.digest(canonicalRow: row), location: raw.location,
-                                      source: position)
-            if case .duplicate(let kept, let keptFile, let identical) = verdict {
-                try removeDuplicate(record.invoice, row: row, kept: kept, keptFile: keptFile, identical: identical,
-                                    in: &pass)
-            } else {
-                try keep(record, row: row, raw: raw, in: pass)
+            try reject(raw, rejection, in: pass)
+        case .kept(let record):
+            try admit(record, raw: raw, in: &pass, index: &index)
+        }
+    }
+
+    /// The fast path of a record `FastNormalizer` kept and whose provenance is in order: dedupe, then the
+    /// row as bytes, unless it is a duplicate or suspicious (those take the `String` path from here).
+    private mutating func handleFast(_ record: FastRecord, row: CSVRowView, layout: RecordLayout, path: String,
+                                     in pass: inout SourcePass, index: inout DedupeIndex) throws {
+        counts[pass.position].recordsIn += 1
+        let isBranch = pass.source.role == .branch
+        let branch = isBranch ? nil : pass.attributedBranch(record, attribution)
+        let verdict = index.admit(record.key, digest: record.digest, file: pass.fileID(in: &index),
+                                  line: record.line, source: pass.position)
+        guard verdict == .first, !record.suspicious else {
+            let raw = try RawRecord(row: row.strings, rowLine: row.line, layout: layout, path: path)
+            guard case .kept(var normalized) = pass.normalizer.normalize(raw) else {
+                throw FapiaoError(code: "transform.internal", message: "fast and String paths disagree on \(raw.location)")
             }
+            if let branch { normalized.invoice.branch = branch }
+            return try dispatch(verdict, normalized, row: normalized.invoice.canonicalRow, raw: raw, in: &pass)
+        }
+        try record.write(provenance: row, branch: branch, to: isBranch ? invoices : authority)
+        if isBranch, let sellerTaxID = pass.newSellerTaxID(record) {
+            attribution.noteKept(sellerTaxID: sellerTaxID, branch: pass.source.name)
+        }
+        counts[pass.position].kept += 1
+    }
+
+    private mutating func reject(_ raw: RawRecord, _ rejection: Rejection, in pass: SourcePass) throws {
+        let branch = pass.source.role == .branch
+            ? pass.source.name : attribution.branch(for: TaxpayerID.normalize(raw[.sellerTaxID]))
+        try pass.rejects.write([raw.location.source, raw.location.file, String(raw.location.line),
+                                rejection.reason.rawValue, rejection.field.rawValue, raw.rejectText])
+        try findings.add(pass.factory.invalid(rejection, raw: raw, branch: branch))
+        counts[pass.position].rejected += 1
+    }
+
+    private mutating func admit(_ kept: NormalizedRecord, raw: RawRecord, in pass: inout SourcePass,
+                                index: inout DedupeIndex) throws {
+        var record = kept
+        if pass.source.role == .authority { record.invoice.branch = attribution.branch(for: record.invoice.sellerTaxID) }
+        let row = record.invoice.canonicalRow
+        let verdict = index.admit(record.key, digest: RecordDigest.digest(canonicalRow: row), location: raw.location,
+                                  source: pass.position)
+        try dispatch(verdict, record, row: row, raw: raw, in: &pass)
+    }
+
+    private mutating func dispatch(_ verdict: DedupeVerdict, _ record: NormalizedRecord, row: [String], raw: RawRecord,
+                                   in pass: inout SourcePass) throws {
+        if case .duplicate(let kept, let keptFile, let identical) = verdict {
+            try removeDuplicate(record.invoice, row: row, kept: kept, keptFile: keptFile, identical: identical,
+                                in: &pass)
+        } else {
+            try keep(record, row: row, raw: raw, in: pass)
         }
     }
 
@@ -126,11 +174,18 @@ struct SourcePass {
     let factory: FindingFactory
     let rejects: RecordFileWriter
     let duplicates: RecordFileWriter
-    private var last: (file: String, line: Int)?
+    private let sourceBytes: [UInt8]
+    private var lastFile: String?
+    private var lastFileBytes: [UInt8] = []
+    private var lastLine = 0
+    private var lastFileID: UInt32?
+    private var lastSellerTaxID: [UInt8]?
+    private var branches: ByteMemo<String>?
 
     init(source: SourceSpec, position: Int, spool: Spool) throws {
         self.source = source
         self.position = position
+        sourceBytes = Array(source.name.utf8)
         normalizer = try RecordNormalizer(source: source)
         factory = FindingFactory(source: source)
         rejects = try RecordFileWriter(path: spool.path("rejects", source: position), header: RejectsFile.header)
@@ -141,12 +196,50 @@ struct SourcePass {
     /// Records must come in keep order: `_source` this source, `_file` ascending, `_line` ascending within a file.
     mutating func checkOrder(_ location: InputLocation, path: String, line: Int) throws {
         let inOrder = location.source == source.name
-            && last.map { $0.file < location.file || ($0.file == location.file && $0.line <= location.line) } ?? true
+            && lastFile.map { $0 < location.file || ($0 == location.file && lastLine <= location.line) } ?? true
         guard inOrder else {
             throw FapiaoError(code: "transform.extract_order", location: InputLocation(source: source.name, file: path, line: line),
                               message: "\(path):\(line) (\(location)) is out of source/file/line order; re-run extract")
         }
-        last = (location.file, location.line)
+        if lastFile != location.file {
+            lastFile = location.file
+            lastFileBytes = Array(location.file.utf8)
+            lastFileID = nil
+        }
+        lastLine = location.line
+    }
+
+    /// `checkOrder` for the common case, on bytes: this source, the file of the record before, a line not
+    /// before its line. False (nothing changed) otherwise: the `String` path then checks.
+    mutating func admitsInOrder(_ row: CSVRowView, line: Int) -> Bool {
+        guard lastFile != nil, line >= lastLine, row.field(1, equals: lastFileBytes),
+              row.field(0, equals: sourceBytes) else { return false }
+        lastLine = line
+        return true
+    }
+
+    /// The dedupe index's number for the file of the record last checked.
+    mutating func fileID(in index: inout DedupeIndex) -> UInt32 {
+        if let lastFileID { return lastFileID }
+        let id = index.fileID(lastFile ?? "")
+        lastFileID = id
+        return id
+    }
+
+    /// The seller tax ID of a kept record when it differs from the one before (`noteKept` needs only those).
+    mutating func newSellerTaxID(_ record: FastRecord) -> String? {
+        record.withField(FastNormalizer.Order.sellerID) { id in
+            if let last = lastSellerTaxID, last.elementsEqual(id) { return nil }
+            lastSellerTaxID = Array(id)
+            return String(decoding: id, as: UTF8.self)
+        }
+    }
+
+    /// The branch an authority record is attributed to, by its normalized seller tax ID (memoized: the
+    /// attribution does not change while authority sources are read).
+    mutating func attributedBranch(_ record: FastRecord, _ attribution: BranchAttribution) -> String {
+        if branches == nil { branches = ByteMemo(limit: 1 << 16) { attribution.branch(for: $0) } }
+        return record.withField(FastNormalizer.Order.sellerID) { branches!.value(for: $0) }
     }
 
     /// Commits the spool files.

@@ -33,15 +33,26 @@ struct DedupeIndex: Sendable {
 
     /// Records `key` for a record at `location` with `digest`, or reports the record kept before.
     mutating func admit(_ key: PackedKey, digest: UInt64, location: InputLocation, source: Int) -> DedupeVerdict {
-        if let previous = kept[key] {
-            return .duplicate(of: previous, keptFile: files[Int(previous.file)], identical: previous.digest == digest)
-        }
-        kept[key] = KeptRecord(digest: digest, file: fileID(location.file),
-                               line: UInt32(clamping: location.line), source: UInt16(clamping: source))
-        return .first
+        admit(key, digest: digest, file: fileID(location.file), line: location.line, source: source)
     }
 
-    private mutating func fileID(_ file: String) -> UInt32 {
+    /// `admit(_:digest:location:source:)` with the file given by its `fileID`.
+    mutating func admit(_ key: PackedKey, digest: UInt64, file: UInt32, line: Int, source: Int) -> DedupeVerdict {
+        let record = KeptRecord(digest: digest, file: file, line: UInt32(clamping: line),
+                                source: UInt16(clamping: source))
+        guard let previous = DedupeIndex.claim(&kept[key], for: record) else { return .first }
+        return .duplicate(of: previous, keptFile: files[Int(previous.file)], identical: previous.digest == digest)
+    }
+
+    /// Stores `record` in an empty slot and returns nil, or returns what the slot holds (one hash lookup).
+    private static func claim(_ slot: inout KeptRecord?, for record: KeptRecord) -> KeptRecord? {
+        if let previous = slot { return previous }
+        slot = record
+        return nil
+    }
+
+    /// The number of a file in the index's file table.
+    mutating func fileID(_ file: String) -> UInt32 {
         if let id = fileIDs[file] { return id }
         let id = UInt32(clamping: files.count)
         files.append(file)

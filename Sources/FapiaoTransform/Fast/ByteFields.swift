@@ -1,0 +1,172 @@
+import FapiaoCore
+
+/// The field normalizers of `RecordNormalizer` on UTF-8 bytes, each the exact twin of a `String` one.
+/// A nil result means "take the `String` path for this record".
+enum ByteFields {
+    /// What `IdentityNormalizer.digits` makes of a value.
+    enum Digits { case none, digits, slow }
+
+    /// Appends `IdentityNormalizer.digits(raw)` to `out` (`.digits`); `.none` when that is nil.
+    static func digits(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Digits {
+        if raw.isEmpty { return .none }
+        if raw.allSatisfy(isDigit) { out.append(contentsOf: raw); return .digits }
+        let start = out.count
+        guard ByteText.clean(raw, folding: .nfkc, into: &out) else { return .slow }
+        removeSpaces(from: start, in: &out)
+        var text = start..<out.count
+        if out.count - start >= 3, out[start] == UInt8(ascii: "="), out[start + 1] == UInt8(ascii: "\""),
+           out[out.count - 1] == UInt8(ascii: "\"") {
+            text = (start + 2)..<(out.count - 1)
+        }
+        if !text.isEmpty, out[text.lowerBound] == UInt8(ascii: "'") { text = (text.lowerBound + 1)..<text.upperBound }
+        if let dot = out[text].firstIndex(of: UInt8(ascii: ".")),
+           out[(dot + 1)..<text.upperBound].allSatisfy({ $0 == UInt8(ascii: "0") }) {
+            text = text.lowerBound..<dot
+        }
+        guard !text.isEmpty, out[text].allSatisfy(isDigit) else { out.removeSubrange(start...); return .none }
+        out.replaceSubrange(start..<out.count, with: Array(out[text]))
+        return .digits
+    }
+
+    /// Left-pads the digits at `start...` to the length `lengths` maps their length to, or removes them.
+    static func pad(from start: Int, in out: inout [UInt8], lengths: (Int) -> Int?) {
+        guard let target = lengths(out.count - start) else { out.removeSubrange(start...); return }
+        let zeros = target - (out.count - start)
+        if zeros > 0 { out.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: zeros), at: start) }
+    }
+
+    /// `IdentityNormalizer.codeLengths` as a function.
+    static func codeLength(_ count: Int) -> Int? {
+        switch count {
+        case 9, 10: return 10
+        case 11, 12: return 12
+        default: return nil
+        }
+    }
+
+    /// `IdentityNormalizer.numberLengths` as a function.
+    static func numberLength(_ count: Int) -> Int? { (1...8).contains(count) ? 8 : nil }
+
+    /// Appends `TaxpayerID.normalize(raw)`; false when the `String` path is needed.
+    static func taxpayerID(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        let start = out.count
+        guard ByteText.clean(raw, folding: .nfkc, into: &out) else { return false }
+        removeSpaces(from: start, in: &out)
+        for index in start..<out.count where out[index] >= UInt8(ascii: "a") && out[index] <= UInt8(ascii: "z") {
+            out[index] -= 32
+        }
+        return true
+    }
+
+    /// `MoneyNormalizer.parse(raw)`, using `scratch`; nil when the `String` path is needed.
+    static func money(_ raw: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8]) -> Parsed<ParsedMoney>? {
+        scratch.removeAll(keepingCapacity: true)
+        guard ByteText.clean(raw, folding: .nfkc, into: &scratch) else { return nil }
+        if scratch.isEmpty { return .empty }
+        if let simple = simpleMoney(scratch) { return .value(simple) }
+        return MoneyNormalizer.parse(cleaned: scratch)
+    }
+
+    /// `-?digits(.digits)?` with at most 15 whole digits, as `MoneyNormalizer.parseBody` reads it; nil for
+    /// any other form (the general parse then decides).
+    static func simpleMoney(_ bytes: [UInt8]) -> ParsedMoney? {
+        var index = 0
+        let negative = bytes.first == UInt8(ascii: "-")
+        if negative { index = 1 }
+        var whole: Int64 = 0, wholeDigits = 0
+        while index < bytes.count, isDigit(bytes[index]) {
+            whole = whole * 10 + Int64(bytes[index] - 48)
+            wholeDigits += 1
+            index += 1
+        }
+        guard wholeDigits <= 15 else { return nil }
+        var fraction: (Int64, Int64, Int64) = (0, 0, 0), fractionDigits = 0, more = false
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            while index < bytes.count, isDigit(bytes[index]) {
+                let digit = Int64(bytes[index] - 48)
+                switch fractionDigits {
+                case 0: fraction.0 = digit
+                case 1: fraction.1 = digit
+                case 2: fraction.2 = digit; more = more || digit != 0
+                default: more = more || digit != 0
+                }
+                fractionDigits += 1
+                index += 1
+            }
+        }
+        guard index == bytes.count, wholeDigits + fractionDigits > 0 else { return nil }
+        var fen = whole * 100 + fraction.0 * 10 + fraction.1
+        if fraction.2 >= 5 { fen += 1 }
+        return ParsedMoney(fen: Fen(negative ? -fen : fen), hadMoreDecimals: more)
+    }
+
+    /// `DateNormalizer.parse(raw)`, using `scratch`; nil when the `String` path is needed.
+    static func date(_ raw: UnsafeBufferPointer<UInt8>, dates: DateNormalizer, scratch: inout [UInt8])
+        -> Parsed<IssueDate>?
+    {
+        scratch.removeAll(keepingCapacity: true)
+        guard ByteText.clean(raw, folding: .nfkc, into: &scratch) else { return nil }
+        if scratch.isEmpty { return .empty }
+        return dates.parse(cleaned: scratch[...])
+    }
+
+    /// Appends a date as `YYYY-MM-DD` (`IssueDate.description`; years are 1900...2199).
+    static func append(_ date: IssueDate, to out: inout [UInt8]) {
+        appendDigits(date.year, count: 4, to: &out)
+        out.append(UInt8(ascii: "-"))
+        appendDigits(date.month, count: 2, to: &out)
+        out.append(UInt8(ascii: "-"))
+        appendDigits(date.day, count: 2, to: &out)
+    }
+
+    /// Appends `Fen.description`: sign, whole yuan, two decimals.
+    static func append(_ fen: Fen, to out: inout [UInt8]) {
+        let magnitude = fen.value.magnitude
+        if fen.value < 0 { out.append(UInt8(ascii: "-")) }
+        appendDecimal(magnitude / 100, to: &out)
+        out.append(UInt8(ascii: "."))
+        appendDigits(Int(magnitude % 100), count: 2, to: &out)
+    }
+
+    /// Appends a non-negative number in decimal.
+    static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(48 + rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            out.append(contentsOf: buffer[(20 - count)...])
+        }
+    }
+
+    private static func appendDigits(_ value: Int, count: Int, to out: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<count { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            out.append(UInt8(48 + rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+
+    /// Removes every space (U+0020) from `out[start...]`.
+    static func removeSpaces(from start: Int, in out: inout [UInt8]) {
+        var write = start
+        for read in start..<out.count where out[read] != 0x20 {
+            out[write] = out[read]
+            write += 1
+        }
+        out.removeSubrange(write...)
+    }
+
+    @inline(__always)
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
+}

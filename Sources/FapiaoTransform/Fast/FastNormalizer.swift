@@ -1,0 +1,175 @@
+import FapiaoCore
+import FapiaoIO
+
+/// `RecordNormalizer` and `SuspiciousChecks` on the bytes of an extract row, without `String`s, for the
+/// records that are simply kept: a valid key, every field in a form the byte functions read.
+///
+/// `normalize` returns false for anything else (a reject, a value that needs Foundation, an unusual layout);
+/// the caller then takes the `String` path for that record, so what the fast path writes is always what the
+/// `String` path would have written (a property test compares the two).
+struct FastNormalizer {
+    private let columns: [Int]           // extract column of each canonical field (by order), or -1
+    private let required: [Int]          // columns of the required fields the record must have, -1 unmapped
+    private let width: Int
+    private let branch: String
+    private let dates: DateNormalizer
+    private let taxToleranceFen: Int64
+    private var types: ByteMemo<InvoiceType?>
+    private var statuses: ByteMemo<InvoiceStatus>
+    private var redFlags: ByteMemo<Bool?>
+    private var rates: ByteMemo<TaxRate?>
+    private var identity = IdentityBytes()
+    private var scratch: [UInt8] = []
+    /// The record last normalized.
+    private(set) var record = FastRecord()
+
+    /// A normalizer for the rows of `layout` from `source`.
+    init(source: SourceSpec, layout: RecordLayout, taxToleranceFen: Int64) throws {
+        columns = layout.columns.map { $0 ?? -1 }
+        required = source.requiredFields.filter { $0 != .invoiceKey && $0 != .branch }
+            .map { layout.columns[$0.order] ?? -1 }
+        width = layout.fields.count + 3
+        branch = source.role == .branch ? source.name : ""
+        dates = try DateNormalizer(dateFormats: source.dateFormats)
+        self.taxToleranceFen = taxToleranceFen
+        let statusMap = VocabularyNormalizer.matchingStatusMap(source.statusMap)
+        types = ByteMemo { VocabularyNormalizer.type($0).value }
+        statuses = ByteMemo { VocabularyNormalizer.status($0, statusMap: statusMap).value ?? .normal }
+        redFlags = ByteMemo { VocabularyNormalizer.isRed($0).value }
+        rates = ByteMemo {
+            if case .value(.single(let rate)) = TaxRateNormalizer.parse($0) { return rate }
+            return nil
+        }
+        scratch.reserveCapacity(256)
+    }
+
+    /// Normalizes `row` into `record`; false when the record must take the `String` path.
+    mutating func normalize(_ row: CSVRowView) -> Bool {
+        record.reset()
+        guard row.count == width, let line = FastNormalizer.canonicalLine(row[2]) else { return false }
+        record.line = line
+        guard identity.read(code: raw(row, Order.code), number: raw(row, Order.number),
+                            digital: raw(row, Order.digital)),
+              let key = identity.packedKey else { return false }
+        record.key = key
+        for column in required {
+            guard column >= 0 else { return false }
+            scratch.removeAll(keepingCapacity: true)
+            guard ByteText.clean(row[column], folding: .nfkc, into: &scratch), !scratch.isEmpty else { return false }
+        }
+        guard let date = ByteFields.date(raw(row, Order.date), dates: dates, scratch: &scratch),
+              date != .invalid else { return false }
+        var money: [Parsed<ParsedMoney>] = [.empty, .empty, .empty]
+        for (index, order) in [Order.amount, Order.tax, Order.total].enumerated() {
+            guard let parsed = ByteFields.money(raw(row, order), scratch: &scratch), parsed != .invalid else {
+                return false
+            }
+            money[index] = parsed
+        }
+        let values = Values(date: date.value, amount: money[0].value?.fen, tax: money[1].value?.fen,
+                            total: money[2].value?.fen, rate: rates.value(for: raw(row, Order.rate)))
+        guard appendFields(row, values) else { return false }
+        record.suspicious = money.contains { $0.value?.hadMoreDecimals == true } || isSuspicious(values)
+        return true
+    }
+
+    /// The values the checks and the red flag need.
+    private struct Values {
+        var date: IssueDate?
+        var amount: Fen?, tax: Fen?, total: Fen?
+        var rate: TaxRate?
+    }
+
+    /// Appends the canonical fields in order; false when one needs the `String` path.
+    private mutating func appendFields(_ row: CSVRowView, _ values: Values) -> Bool {
+        identity.appendKeyAndParts(to: &record)
+        record.appendField(types.value(for: raw(row, Order.type))?.rawValue ?? "")
+        if let date = values.date { ByteFields.append(date, to: &record.bytes) }
+        record.endField()
+        guard ByteFields.taxpayerID(raw(row, Order.sellerID), into: &record.bytes) else { return false }
+        record.endField()
+        guard ByteText.clean(raw(row, Order.sellerName), folding: .nfc, into: &record.bytes) else { return false }
+        record.endField()
+        guard ByteFields.taxpayerID(raw(row, Order.buyerID), into: &record.bytes) else { return false }
+        record.endField()
+        guard ByteText.clean(raw(row, Order.buyerName), folding: .nfc, into: &record.bytes) else { return false }
+        record.endField()
+        for fen in [values.amount, values.tax, values.total] {
+            if let fen { ByteFields.append(fen, to: &record.bytes) }
+            record.endField()
+        }
+        record.appendField(values.rate?.canonical ?? "")
+        record.appendField(statuses.value(for: raw(row, Order.status)).rawValue)
+        let sign = values.total ?? values.amount ?? .zero
+        let isRed = redFlags.value(for: raw(row, Order.isRed)) ?? (sign < .zero)
+        record.appendField(isRed ? "true" : "false")
+        guard appendOriginalKeyAndRemark(row) else { return false }
+        record.appendField(branch)
+        return true
+    }
+
+    /// `original_invoice_key` (only the common case: unmapped or blank, and no red-letter marker in the
+    /// remark, so empty) and `remark`.
+    private mutating func appendOriginalKeyAndRemark(_ row: CSVRowView) -> Bool {
+        guard raw(row, Order.originalKey).isEmpty else { return false }
+        scratch.removeAll(keepingCapacity: true)
+        guard ByteText.remark(raw(row, Order.remark), into: &scratch),
+              !RedLetterMarkers.mayName(scratch) else { return false }
+        record.endField()
+        record.bytes.append(contentsOf: scratch)
+        record.endField()
+        return true
+    }
+
+    /// The `suspicious_field` checks other than more decimals: taxpayer IDs, digital year, tax, total.
+    private func isSuspicious(_ values: Values) -> Bool {
+        for order in [Order.sellerID, Order.buyerID] {
+            let bad = record.withField(order) { !$0.isEmpty && TaxpayerID.form(ofBytes: $0) == nil }
+            if bad { return true }
+        }
+        if let date = values.date {
+            let differs = record.withField(Order.digital) { digits in
+                digits.count == 20 && Int(digits[0] - 48) * 10 + Int(digits[1] - 48) != date.year % 100
+            }
+            if differs { return true }
+        }
+        if let rate = values.rate, let amount = values.amount, let tax = values.tax,
+           let expected = SuspiciousChecks.expectedTax(amount: amount, rate: rate),
+           (expected.value - tax.value).magnitude > taxToleranceFen.magnitude { return true }
+        if let amount = values.amount, let tax = values.tax, let total = values.total, amount + tax != total {
+            return true
+        }
+        return false
+    }
+
+    /// The raw bytes of the canonical field at `order`; empty when the source does not map it.
+    @inline(__always)
+    private func raw(_ row: CSVRowView, _ order: Int) -> UnsafeBufferPointer<UInt8> {
+        let column = columns[order]
+        return column < 0 ? UnsafeBufferPointer(start: nil, count: 0) : row[column]
+    }
+
+    /// A `_line` written as `String(Int)` writes it: digits, no leading zero; nil otherwise.
+    static func canonicalLine(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !bytes.isEmpty, bytes.count <= 18, bytes[0] != 48 || bytes.count == 1 else { return nil }
+        var value = 0
+        for byte in bytes {
+            guard ByteFields.isDigit(byte) else { return nil }
+            value = value * 10 + Int(byte - 48)
+        }
+        return value
+    }
+
+    /// Canonical field positions.
+    enum Order {
+        static let code = CanonicalField.invoiceCode.order, number = CanonicalField.invoiceNumber.order
+        static let digital = CanonicalField.digitalNumber.order, type = CanonicalField.invoiceType.order
+        static let date = CanonicalField.issueDate.order, sellerID = CanonicalField.sellerTaxID.order
+        static let sellerName = CanonicalField.sellerName.order, buyerID = CanonicalField.buyerTaxID.order
+        static let buyerName = CanonicalField.buyerName.order, amount = CanonicalField.amount.order
+        static let tax = CanonicalField.tax.order, total = CanonicalField.total.order
+        static let rate = CanonicalField.taxRate.order, status = CanonicalField.status.order
+        static let isRed = CanonicalField.isRed.order, originalKey = CanonicalField.originalInvoiceKey.order
+        static let remark = CanonicalField.remark.order
+    }
+}
