@@ -6,9 +6,9 @@ public final class RecordFileWriter {
     /// Data rows written (the header not counted).
     public private(set) var rowCount = 0
 
-    /// Creates the file and writes the header.
-    public init(path: String, header: [String]) throws {
-        writer = try AtomicFileWriter(path: path)
+    /// Creates the file and writes the header; see `AtomicFileWriter` for `durable`.
+    public init(path: String, header: [String], durable: Bool = true) throws {
+        writer = try AtomicFileWriter(path: path, durable: durable)
         try writer.append { CSVFormatter.append(header, to: &$0) }
     }
 

@@ -172,8 +172,8 @@ struct SourcePass {
     let position: Int
     let normalizer: RecordNormalizer
     let factory: FindingFactory
-    let rejects: RecordFileWriter
-    let duplicates: RecordFileWriter
+    let rejects: SpoolWriter
+    let duplicates: SpoolWriter
     private let sourceBytes: [UInt8]
     private var lastFile: String?
     private var lastFileBytes: [UInt8] = []
@@ -188,9 +188,8 @@ struct SourcePass {
         sourceBytes = Array(source.name.utf8)
         normalizer = try RecordNormalizer(source: source)
         factory = FindingFactory(source: source)
-        rejects = try RecordFileWriter(path: spool.path("rejects", source: position), header: RejectsFile.header)
-        duplicates = try RecordFileWriter(path: spool.path("duplicates", source: position),
-                                          header: DuplicatesFile.header)
+        rejects = SpoolWriter(path: spool.path("rejects", source: position), header: RejectsFile.header)
+        duplicates = SpoolWriter(path: spool.path("duplicates", source: position), header: DuplicatesFile.header)
     }
 
     /// Records must come in keep order: `_source` this source, `_file` ascending, `_line` ascending within a file.

@@ -49,8 +49,8 @@ public enum TransformStage {
 enum ExtractRejects {
     /// Returns the rows per source (pipeline position); a missing file means extract rejected nothing.
     static func split(path: String, spec: PipelineSpec, spool: Spool) throws -> [Int] {
-        let writers = try spec.sources.indices.map {
-            try RecordFileWriter(path: spool.path("extract-rejects", source: $0), header: RejectsFile.header)
+        let writers = spec.sources.indices.map {
+            SpoolWriter(path: spool.path("extract-rejects", source: $0), header: RejectsFile.header)
         }
         let positions = Dictionary(spec.sources.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         if FileStatus.exists(path) {

@@ -18,6 +18,12 @@ final class RowCursor {
         reader = try FileChunkReader(path: path)
     }
 
+    /// Opens a record file, or returns nil when there is none at `path`.
+    convenience init?(ifExists path: String) throws {
+        guard FileStatus.exists(path) else { return nil }
+        try self.init(path: path)
+    }
+
     /// The next row, or nil at the end of the file; throws `stage.corrupt` for a malformed file.
     func next() throws -> [String]? {
         while position == pending.count {

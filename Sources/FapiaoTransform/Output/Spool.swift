@@ -25,6 +25,31 @@ struct Spool {
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 }
 
+/// A spool file created on its first row, so the hundreds of sources without rejects or duplicates cost no
+/// file; not fsynced (the spool is deleted when the run ends).
+final class SpoolWriter {
+    private let path: String
+    private let header: [String]
+    private var writer: RecordFileWriter?
+
+    init(path: String, header: [String]) {
+        self.path = path
+        self.header = header
+    }
+
+    /// Rows written.
+    var rowCount: Int { writer?.rowCount ?? 0 }
+
+    /// Writes one row.
+    func write(_ row: [String]) throws {
+        if writer == nil { writer = try RecordFileWriter(path: path, header: header, durable: false) }
+        try writer!.write(row)
+    }
+
+    /// Renames the file into place, when there is one.
+    func commit() throws { try writer?.commit() }
+}
+
 /// The columns of `rejects.csv` (and of extract's).
 enum RejectsFile {
     static let header = ProvenanceColumn.names + ["reason", "field", "raw"]
@@ -46,8 +71,10 @@ enum RecordFileAssembly {
     /// Merges two files each sorted by `_file` (column 2), then `_line` (column 3) into `writer`.
     @discardableResult
     static func mergeByLocation(_ first: String, _ second: String?, into writer: RecordFileWriter) throws -> Int {
-        let a = try RowCursor(path: first)
-        let b = try second.map(RowCursor.init)
+        guard let a = try RowCursor(ifExists: first) else {
+            return try second.map { try mergeByLocation($0, nil, into: writer) } ?? 0
+        }
+        let b = try second.flatMap(RowCursor.init(ifExists:))
         _ = try a.next()
         _ = try b?.next()
         var headA = try a.next(), headB = try b?.next()
