@@ -9,6 +9,10 @@ enum ByteText {
     static func clean(_ value: UnsafeBufferPointer<UInt8>, folding: TextNormalizer.Folding, into out: inout [UInt8])
         -> Bool
     {
+        if isPlain(value, folding: folding) {
+            if !(value.count == 2 && value[0] == 0x2D && value[1] == 0x2D) { out.append(contentsOf: value) }
+            return true
+        }
         let start = out.count
         var line = LineCollapser(start: start)
         let ok = forEachScalar(value, folding: folding) { line.add($0, to: &out) }
@@ -19,6 +23,7 @@ enum ByteText {
 
     /// Appends `TextNormalizer.remark(value)`; false when the `String` path is needed.
     static func remark(_ value: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        if isPlain(value, folding: .nfc) { return clean(value, folding: .nfc, into: &out) }  // one line
         let start = out.count
         var line = LineCollapser(start: start)
         var lastLineEnd = start  // where the text up to the last non-empty line ends
@@ -36,6 +41,42 @@ enum ByteText {
         out.removeSubrange(lastLineEnd...)  // trailing empty lines are dropped
         removePlaceholder(from: start, in: &out)
         return true
+    }
+
+    /// True when `value` is already clean: printable ASCII, CJK ideographs U+4E00-U+9FFF (and, for NFC,
+    /// the full-width forms U+FF00-U+FFEF), single spaces between them, none at either end. Such a value
+    /// is what both foldings leave alone, so `clean` is the value itself (or empty, for `--`).
+    @inline(__always)
+    static func isPlain(_ value: UnsafeBufferPointer<UInt8>, folding: TextNormalizer.Folding) -> Bool {
+        var index = 0
+        var afterSpace = true
+        let count = value.count
+        while index < count {
+            let byte = value[index]
+            if byte > 0x20 && byte < 0x7F {
+                afterSpace = false
+                index += 1
+            } else if byte == 0x20 {
+                if afterSpace { return false }
+                afterSpace = true
+                index += 1
+            } else if index + 2 < count, value[index + 1] & 0xC0 == 0x80, value[index + 2] & 0xC0 == 0x80,
+                      isPlainThreeByte(byte, value[index + 1], folding) {
+                afterSpace = false
+                index += 3
+            } else {
+                return false
+            }
+        }
+        return !afterSpace || count == 0
+    }
+
+    /// A three-byte sequence (continuation bytes checked) for U+4E00-U+9FFF, or for NFC U+FF00-U+FFEF.
+    @inline(__always)
+    private static func isPlainThreeByte(_ lead: UInt8, _ second: UInt8, _ folding: TextNormalizer.Folding) -> Bool {
+        if lead >= 0xE5 && lead <= 0xE9 { return true }
+        if lead == 0xE4 { return second >= 0xB8 }
+        return lead == 0xEF && folding == .nfc && second >= 0xBC && second <= 0xBE
     }
 
     /// Empties the value appended from `start` when it is the placeholder `--`.

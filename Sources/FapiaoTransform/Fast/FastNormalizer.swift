@@ -160,16 +160,26 @@ struct FastNormalizer {
         return value
     }
 
-    /// Canonical field positions.
+    /// Canonical field positions (`CanonicalField.order`, as literals for the hot loop; a test checks them).
     enum Order {
-        static let code = CanonicalField.invoiceCode.order, number = CanonicalField.invoiceNumber.order
-        static let digital = CanonicalField.digitalNumber.order, type = CanonicalField.invoiceType.order
-        static let date = CanonicalField.issueDate.order, sellerID = CanonicalField.sellerTaxID.order
-        static let sellerName = CanonicalField.sellerName.order, buyerID = CanonicalField.buyerTaxID.order
-        static let buyerName = CanonicalField.buyerName.order, amount = CanonicalField.amount.order
-        static let tax = CanonicalField.tax.order, total = CanonicalField.total.order
-        static let rate = CanonicalField.taxRate.order, status = CanonicalField.status.order
-        static let isRed = CanonicalField.isRed.order, originalKey = CanonicalField.originalInvoiceKey.order
-        static let remark = CanonicalField.remark.order
+        static var code: Int { 1 }
+        static var number: Int { 2 }
+        static var digital: Int { 3 }
+        static var type: Int { 4 }
+        static var date: Int { 5 }
+        static var sellerID: Int { 6 }
+        static var sellerName: Int { 7 }
+        static var buyerID: Int { 8 }
+        static var buyerName: Int { 9 }
+        static var amount: Int { 10 }
+        static var tax: Int { 11 }
+        static var total: Int { 12 }
+        static var rate: Int { 13 }
+        static var status: Int { 14 }
+        static var isRed: Int { 15 }
+        static var originalKey: Int { 16 }
+        static var remark: Int { 17 }
+        /// The first field the duplicate digest leaves out.
+        static var branch: Int { 18 }
     }
 }

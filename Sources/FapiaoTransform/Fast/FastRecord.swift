@@ -54,16 +54,13 @@ struct FastRecord {
 
     /// `RecordDigest.digest(canonicalRow:)` of the record: the fields before `branch`.
     var digest: UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        bytes.withUnsafeBufferPointer { bytes in
-            var start = 0
-            for index in 0..<CanonicalField.branch.order {
-                for byte in bytes[start..<ends[index]] { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-                hash = (hash ^ 0x1F) &* 0x100_0000_01b3
-                start = ends[index]
+        let count = FastNormalizer.Order.branch
+        return bytes.withUnsafeBufferPointer { bytes in
+            ends.withUnsafeBufferPointer { ends in
+                RecordDigest.digest(fields: UnsafeBufferPointer(rebasing: bytes[..<ends[count - 1]]),
+                                    ends: UnsafeBufferPointer(rebasing: ends[..<count]))
             }
         }
-        return hash
     }
 
     /// Writes the canonical row: the fields, then `_source`, `_file` and `_line` from the extract row.
