@@ -12,6 +12,8 @@ struct TransformRun {
     private let checks: SuspiciousChecks
     private var branchIndex = DedupeIndex()
     private var attribution: BranchAttribution
+    private let rejectSpools: [SpoolWriter]
+    private let duplicateSpools: [SpoolWriter]
     /// Counts per source, by pipeline position.
     var counts: [SourceCounts]
 
@@ -25,6 +27,12 @@ struct TransformRun {
         checks = SuspiciousChecks(taxToleranceFen: spec.transform.taxToleranceFen)
         attribution = BranchAttribution(spec: spec)
         counts = spec.sources.map { SourceCounts(source: $0.name) }
+        rejectSpools = spec.sources.indices.map {
+            SpoolWriter(path: spool.path("rejects", source: $0), header: RejectsFile.header)
+        }
+        duplicateSpools = spec.sources.indices.map {
+            SpoolWriter(path: spool.path("duplicates", source: $0), header: DuplicatesFile.header)
+        }
     }
 
     /// Normalizes, validates and dedupes the extract file of the source at `index`.
@@ -32,7 +40,8 @@ struct TransformRun {
         guard FileStatus.exists(path) else {
             throw FapiaoError(code: "transform.missing_extract", message: "\(path) is missing; run extract first")
         }
-        var pass = try SourcePass(source: spec.sources[position], position: position, spool: spool)
+        var pass = try SourcePass(source: spec.sources[position], position: position,
+                                  rejects: rejectSpools[position], duplicates: duplicateSpools[position])
         let isBranch = pass.source.role == .branch
         var index = DedupeIndex()
         if isBranch { swap(&index, &branchIndex) }  // branch keys are shared by every branch source
@@ -148,15 +157,14 @@ struct TransformRun {
 
     /// Commits the kept-record files, assembles rejects and duplicates in pipeline order and writes the
     /// sorted findings; returns the rows per output file.
-    func finish(outputDirectory: String) throws -> [String: Int] {
+    func finish(outputDirectory: String, extractRejects: [SpoolWriter]) throws -> [String: Int] {
         try invoices.commit()
         try authority.commit()
         let rejects = try RecordFileWriter(path: outputDirectory + "/rejects.csv", header: RejectsFile.header)
         let duplicates = try RecordFileWriter(path: outputDirectory + "/duplicates.csv", header: DuplicatesFile.header)
         for index in spec.sources.indices {
-            try RecordFileAssembly.mergeByLocation(spool.path("extract-rejects", source: index),
-                                                   spool.path("rejects", source: index), into: rejects)
-            try RecordFileAssembly.append(spool.path("duplicates", source: index), to: duplicates)
+            try RecordFileAssembly.mergeByLocation(extractRejects[index], rejectSpools[index], into: rejects)
+            try RecordFileAssembly.append(duplicateSpools[index], to: duplicates)
         }
         try rejects.commit()
         try duplicates.commit()
@@ -182,14 +190,14 @@ struct SourcePass {
     private var lastSellerTaxID: [UInt8]?
     private var branches: ByteMemo<String>?
 
-    init(source: SourceSpec, position: Int, spool: Spool) throws {
+    init(source: SourceSpec, position: Int, rejects: SpoolWriter, duplicates: SpoolWriter) throws {
         self.source = source
         self.position = position
         sourceBytes = Array(source.name.utf8)
         normalizer = try RecordNormalizer(source: source)
         factory = FindingFactory(source: source)
-        rejects = SpoolWriter(path: spool.path("rejects", source: position), header: RejectsFile.header)
-        duplicates = SpoolWriter(path: spool.path("duplicates", source: position), header: DuplicatesFile.header)
+        self.rejects = rejects
+        self.duplicates = duplicates
     }
 
     /// Records must come in keep order: `_source` this source, `_file` ascending, `_line` ascending within a file.

@@ -37,18 +37,18 @@ public enum TransformStage {
             + spec.sources.indices.filter { spec.sources[$0].role == .authority }
         for index in order {
             try run.process(sourceAt: index, path: extractDirectory + "/\(spec.sources[index].name).csv")
-            run.counts[index].recordsIn += extractRejects[index]
-            run.counts[index].rejected += extractRejects[index]
+            run.counts[index].recordsIn += extractRejects[index].rowCount
+            run.counts[index].rejected += extractRejects[index].rowCount
         }
-        let outputs = try run.finish(outputDirectory: outputDirectory)
+        let outputs = try run.finish(outputDirectory: outputDirectory, extractRejects: extractRejects)
         return TransformResult(sources: run.counts, outputs: outputs)
     }
 }
 
 /// Splits `extract/rejects.csv` into one spool file per source, keeping its order.
 enum ExtractRejects {
-    /// Returns the rows per source (pipeline position); a missing file means extract rejected nothing.
-    static func split(path: String, spec: PipelineSpec, spool: Spool) throws -> [Int] {
+    /// Returns the spool of each source (pipeline position); a missing file means extract rejected nothing.
+    static func split(path: String, spec: PipelineSpec, spool: Spool) throws -> [SpoolWriter] {
         let writers = spec.sources.indices.map {
             SpoolWriter(path: spool.path("extract-rejects", source: $0), header: RejectsFile.header)
         }
@@ -68,6 +68,6 @@ enum ExtractRejects {
             })
         }
         for writer in writers { try writer.commit() }
-        return writers.map(\.rowCount)
+        return writers
     }
 }
