@@ -75,11 +75,11 @@ enum ByteFields {
         if negative { index = 1 }
         var whole: Int64 = 0, wholeDigits = 0
         while index < bytes.count, isDigit(bytes[index]) {
+            guard wholeDigits < 15 else { return nil }
             whole = whole * 10 + Int64(bytes[index] - 48)
             wholeDigits += 1
             index += 1
         }
-        guard wholeDigits <= 15 else { return nil }
         var fraction: (Int64, Int64, Int64) = (0, 0, 0), fractionDigits = 0, more = false
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
