@@ -68,7 +68,7 @@ import FapiaoIO
     }
 
     @Test func recordsAgreeWithTheStringPath() async throws {
-        let choices = Gen.int(in: 0...3).array(of: CanonicalField.mappable.count)
+        let choices = Gen.int(in: 0...7).array(of: CanonicalField.mappable.count)
         let texts = Self.text.array(of: CanonicalField.mappable.count)
         var accepted = 0
         for role in [SourceRole.branch, .authority] {
@@ -81,8 +81,7 @@ import FapiaoIO
                 if checker.check(values) { accepted += 1 }
             }
         }
-        print("fast path accepted \(accepted) of 4000 generated records")
-        #expect(accepted > 0)
+        #expect(accepted > 500)  // about a fifth of the 4,000 records
     }
 
     @Test func cleanRecordsTakeTheFastPath() throws {
@@ -93,7 +92,7 @@ import FapiaoIO
         }
     }
 
-    /// Realistic raw values of a field, in a few spellings.
+    /// Realistic raw values of a field, in a few spellings (`variant` from 1).
     static func realistic(_ field: CanonicalField, _ variant: Int) -> String {
         let options: [String]
         switch field {
