@@ -35,8 +35,8 @@ public enum TransformStage {
         var run = try TransformRun(spec: spec, outputDirectory: outputDirectory, spool: spool)
         let order = spec.sources.indices.filter { spec.sources[$0].role == .branch }
             + spec.sources.indices.filter { spec.sources[$0].role == .authority }
+        try run.process(order: order, extractDirectory: extractDirectory)
         for index in order {
-            try run.process(sourceAt: index, path: extractDirectory + "/\(spec.sources[index].name).csv")
             run.counts[index].recordsIn += extractRejects[index].rowCount
             run.counts[index].rejected += extractRejects[index].rowCount
         }

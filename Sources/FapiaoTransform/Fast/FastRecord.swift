@@ -8,8 +8,10 @@ struct FastRecord {
     var bytes: [UInt8] = []
     /// The end offset in `bytes` of each canonical field; `ends.count` fields are complete.
     var ends: [Int] = []
+    /// A placeholder key.
+    static let noKey = PackedKey(digitalNumber: "00000000000000000000")!
     /// The packed dedupe key.
-    var key = PackedKey(digitalNumber: "00000000000000000000")!
+    var key = FastRecord.noKey
     /// The record's `_line`.
     var line = 0
     /// True when a `suspicious_field` check fires (the record then takes the `String` path after dedupe).
@@ -62,22 +64,19 @@ struct FastRecord {
             }
         }
     }
+}
 
-    /// Writes the canonical row: the fields, then `_source`, `_file` and `_line` from the extract row.
-    /// `branch`, when given, replaces the record's (an authority record's attributed branch).
-    func write(provenance row: CSVRowView, branch: String?, to writer: RecordFileWriter) throws {
-        try bytes.withUnsafeBufferPointer { bytes in
-            try writer.writeRow { builder in
-                var start = 0
-                for end in ends.dropLast() {
-                    builder.append(UnsafeBufferPointer(rebasing: bytes[start..<end]))
-                    start = end
-                }
-                if let branch { builder.append(branch) } else { builder.append(UnsafeBufferPointer(rebasing: bytes[start...])) }
-                builder.append(row[0])
-                builder.append(row[1])
-                builder.append(row[2])  // canonical digits: `FastNormalizer` checked
-            }
+/// Writes kept records' canonical rows from bytes.
+enum CanonicalRowWriter {
+    /// Writes the canonical fields, then `_source`, `_file` and `_line` from the extract row (whose `_line` is
+    /// canonical: `FastNormalizer` checked). `branch`, when given, replaces the record's own (empty) one.
+    static func write(_ canonical: FieldsView, provenance: FieldsView, branch: String?, to writer: RecordFileWriter)
+        throws
+    {
+        try writer.writeRow { builder in
+            for index in 0..<(canonical.count - 1) { builder.append(canonical[index]) }
+            if let branch { builder.append(branch) } else { builder.append(canonical[canonical.count - 1]) }
+            for index in 0..<3 { builder.append(provenance[index]) }
         }
     }
 }

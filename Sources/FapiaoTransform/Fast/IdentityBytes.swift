@@ -5,6 +5,7 @@ struct IdentityBytes {
     private var code: [UInt8] = []
     private var number: [UInt8] = []
     private var digital: [UInt8] = []
+    private let template = FastRecord.noKey
 
     init() {
         code.reserveCapacity(32)
@@ -33,7 +34,7 @@ struct IdentityBytes {
 
     /// The packed key (`IdentityNormalizer.packedKey`), nil when the record has no key.
     var packedKey: PackedKey? {
-        var key = PackedKey(digitalNumber: "00000000000000000000")!
+        var key = template
         if !digital.isEmpty {
             key.bits = IdentityBytes.decimal(digital)
         } else if !code.isEmpty, !number.isEmpty {

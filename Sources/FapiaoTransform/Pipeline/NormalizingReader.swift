@@ -1,0 +1,93 @@
+import Foundation
+import FapiaoCore
+import FapiaoIO
+
+/// What the normalizing reader hands over, per source in the run's order: the header, batches of rows,
+/// then the end, or the error that stopped it.
+enum ReaderItem {
+    case header([String])
+    case rows(RowBatch)
+    case end
+    case failed(Error)
+}
+
+/// Reads and fast-normalizes the extract files on a second thread while the run dedupes and writes on its
+/// own: parsing and normalizing are pure, so only their order matters, and the channel keeps it.
+final class NormalizingReader: @unchecked Sendable {
+    private let spec: PipelineSpec
+    private let files: [(position: Int, path: String)]
+    private let items = Channel<ReaderItem>(capacity: 8)
+    private let spare = Channel<RowBatch>(capacity: 16)
+    private let done = DispatchSemaphore(value: 0)
+    private struct Cancelled: Error {}
+
+    /// A reader of `files` (pipeline position and extract path, in processing order); call `start`.
+    init(spec: PipelineSpec, files: [(position: Int, path: String)]) {
+        self.spec = spec
+        self.files = files
+    }
+
+    /// Starts the reading thread.
+    func start() {
+        let thread = Thread { [self] in
+            run()
+            done.signal()
+        }
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+
+    /// The next item (in order); nil only after `stop`.
+    func next() -> ReaderItem? { items.receive() }
+
+    /// Gives a processed batch back for reuse.
+    func recycle(_ batch: RowBatch) {
+        batch.removeAll()
+        _ = spare.send(batch)
+    }
+
+    /// Stops the thread (at once, wherever it is) and waits for it.
+    func stop() {
+        items.cancel()
+        spare.cancel()
+        done.wait()
+    }
+
+    private func run() {
+        for (position, path) in files {
+            do {
+                try read(source: spec.sources[position], path: path)
+            } catch is Cancelled {
+                return
+            } catch {
+                items.send(.failed(error))
+                return
+            }
+        }
+    }
+
+    private func read(source: SourceSpec, path: String) throws {
+        var fast: FastNormalizer?
+        var batch = spare.poll() ?? RowBatch()
+        try RecordFileByteReader(path: path).forEachRow(header: { header in
+            try send(.header(header.strings))
+            let layout = try? RecordLayout(header: header.strings, path: path)
+            fast = layout.flatMap {
+                try? FastNormalizer(source: source, layout: $0, taxToleranceFen: spec.transform.taxToleranceFen)
+            }
+        }, row: { row in
+            let kept = fast?.normalize(row) == true
+            batch.add(row, fast: kept ? fast!.record : nil)
+            if batch.isFull {
+                try send(.rows(batch))
+                batch = spare.poll() ?? RowBatch()
+            }
+        })
+        if !batch.rows.isEmpty { try send(.rows(batch)) }
+        try send(.end)
+    }
+
+    private func send(_ item: ReaderItem) throws {
+        guard items.send(item) else { throw Cancelled() }
+    }
+}

@@ -1,0 +1,73 @@
+import FapiaoCore
+
+/// Rows of one extract file as the normalizing reader hands them to the run: every row's raw fields and,
+/// for the rows the fast path kept, their canonical fields with key, digest and checks.
+final class RowBatch {
+    /// How many rows a batch holds before it is handed over.
+    static let capacity = 1024
+
+    /// One row of the batch.
+    struct Row {
+        /// Index in `raw` of the row's first field; the row has `rawCount` fields.
+        var rawFirst: Int
+        var rawCount: Int
+        /// The physical line of the row in the extract file.
+        var fileLine: Int
+        /// Index in `canonical` of the first canonical field, or -1 when the row takes the `String` path.
+        var canonicalFirst: Int
+        var key: PackedKey
+        var digest: UInt64
+        /// The record's `_line`.
+        var line: Int
+        var suspicious: Bool
+    }
+
+    var raw = FieldStore()
+    var canonical = FieldStore()
+    var rows: [Row] = []
+
+    init() {
+        rows.reserveCapacity(RowBatch.capacity)
+    }
+
+    /// True when the batch should be handed over.
+    var isFull: Bool { rows.count >= RowBatch.capacity }
+
+    /// Adds a row, with what the fast path made of it when `fast` is given.
+    func add(_ row: CSVRowView, fast: FastRecord?) {
+        var entry = Row(rawFirst: raw.count, rawCount: row.count, fileLine: row.line, canonicalFirst: -1,
+                        key: FastRecord.noKey, digest: 0, line: 0, suspicious: false)
+        raw.append(row)
+        if let fast {
+            entry.canonicalFirst = canonical.count
+            entry.key = fast.key
+            entry.digest = fast.digest
+            entry.line = fast.line
+            entry.suspicious = fast.suspicious
+            canonical.append(bytes: fast.bytes, ends: fast.ends)
+        }
+        rows.append(entry)
+    }
+
+    /// Calls `body` with each row, its raw fields and, for a fast-path row, its canonical fields.
+    func forEachRow(_ body: (Row, FieldsView, FieldsView?) throws -> Void) rethrows {
+        try raw.withView(first: 0, count: 0) { raw in
+            try canonical.withView(first: 0, count: 0) { canonical in
+                for row in rows {
+                    let fields = FieldsView(bytes: raw.bytes, ends: raw.ends, first: row.rawFirst, count: row.rawCount)
+                    let normalized = row.canonicalFirst < 0 ? nil : FieldsView(
+                        bytes: canonical.bytes, ends: canonical.ends, first: row.canonicalFirst,
+                        count: CanonicalField.allCases.count)
+                    try body(row, fields, normalized)
+                }
+            }
+        }
+    }
+
+    /// Empties the batch for reuse.
+    func removeAll() {
+        raw.removeAll()
+        canonical.removeAll()
+        rows.removeAll(keepingCapacity: true)
+    }
+}
