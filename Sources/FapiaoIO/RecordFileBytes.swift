@@ -1,3 +1,4 @@
+import Foundation
 import FapiaoCore
 
 /// Reads a stage record file as borrowed byte rows: no `String` and no per-field array is made, which is
@@ -40,7 +41,17 @@ extension CSVRowView {
     /// True when field `index` holds exactly the UTF-8 bytes of `bytes`.
     public func field(_ index: Int, equals bytes: [UInt8]) -> Bool {
         let field = self[index]
-        return field.count == bytes.count && bytes.withUnsafeBufferPointer { field.elementsEqual($0) }
+        return bytes.withUnsafeBufferPointer { field.hasSameBytes(as: $0) }
+    }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// True when both buffers hold the same bytes (`memcmp`, for hot loops).
+    @inline(__always)
+    public func hasSameBytes(as other: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard count == other.count else { return false }
+        guard count > 0, let base = baseAddress, let otherBase = other.baseAddress else { return true }
+        return memcmp(base, otherBase, count) == 0
     }
 }
 

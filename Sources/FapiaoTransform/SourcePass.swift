@@ -62,18 +62,20 @@ struct SourcePass {
 
     /// The seller tax ID of a kept record when it differs from the one before (`noteKept` needs only those).
     mutating func newSellerTaxID(_ id: UnsafeBufferPointer<UInt8>) -> String? {
-        if let last = lastSellerTaxID, last.elementsEqual(id) { return nil }
+        if let last = lastSellerTaxID, last.withUnsafeBufferPointer({ $0.hasSameBytes(as: id) }) { return nil }
         lastSellerTaxID = Array(id)
         return String(decoding: id, as: UTF8.self)
     }
 
     /// The branch an authority record is attributed to, by its normalized seller tax ID (memoized: the
     /// attribution does not change while authority sources are read).
-    mutating func attributedBranch(_ sellerTaxID: UnsafeBufferPointer<UInt8>, _ attribution: BranchAttribution)
-        -> String
-    {
-        if branches == nil { branches = ByteMemo(limit: 1 << 16) { attribution.branch(for: $0) } }
-        return branches!.value(for: sellerTaxID)
+    mutating func attributedBranch(_ sellerTaxID: UnsafeBufferPointer<UInt8>) -> String {
+        branches!.value(for: sellerTaxID)
+    }
+
+    /// Prepares `attributedBranch` for an authority source.
+    mutating func attribute(with attribution: BranchAttribution) {
+        branches = ByteMemo(limit: 1 << 16) { attribution.branch(for: $0) }
     }
 
     /// Commits the spool files.

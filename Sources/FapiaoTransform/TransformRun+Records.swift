@@ -24,7 +24,7 @@ extension TransformRun {
         counts[pass.position].recordsIn += 1
         let isBranch = pass.source.role == .branch
         let sellerTaxID = canonical[FastNormalizer.Order.sellerID]
-        let branch = isBranch ? nil : pass.attributedBranch(sellerTaxID, attribution)
+        let branch = isBranch ? nil : pass.attributedBranch(sellerTaxID)
         let verdict = index.admit(record.key, digest: record.digest, file: pass.fileID(in: &index),
                                   line: record.line, source: pass.position)
         guard verdict == .first, !record.suspicious else {

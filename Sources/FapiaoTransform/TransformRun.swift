@@ -53,6 +53,7 @@ struct TransformRun {
         var pass = try SourcePass(source: spec.sources[position], position: position,
                                   rejects: rejectSpools[position], duplicates: duplicateSpools[position])
         let isBranch = pass.source.role == .branch
+        if !isBranch { pass.attribute(with: attribution) }
         var index = DedupeIndex()
         if isBranch { swap(&index, &branchIndex) }  // branch keys are shared by every branch source
         defer { if isBranch { swap(&index, &branchIndex) } }

@@ -1,3 +1,5 @@
+import FapiaoIO
+
 /// Remembers a pure function's results by the raw bytes of its argument, for fields with few distinct values
 /// (type, status, rate, red flag): an open-addressing table over one byte arena, so a hit makes no `String`.
 ///
@@ -46,7 +48,7 @@ struct ByteMemo<Value> {
                          _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard entry.count == bytes.count else { return false }
         return keys.withUnsafeBufferPointer { keys in
-            UnsafeBufferPointer(rebasing: keys[entry.start..<(entry.start + entry.count)]).elementsEqual(bytes)
+            UnsafeBufferPointer(rebasing: keys[entry.start..<(entry.start + entry.count)]).hasSameBytes(as: bytes)
         }
     }
 

@@ -21,6 +21,16 @@ enum ByteText {
         return true
     }
 
+    /// True when `TextNormalizer.clean(value, folding: .nfkc)` is empty; nil when the `String` path is needed.
+    static func isBlank(_ value: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8]) -> Bool? {
+        if isPlain(value, folding: .nfkc) {
+            return value.isEmpty || (value.count == 2 && value[0] == 0x2D && value[1] == 0x2D)
+        }
+        scratch.removeAll(keepingCapacity: true)
+        guard clean(value, folding: .nfkc, into: &scratch) else { return nil }
+        return scratch.isEmpty
+    }
+
     /// Appends `TextNormalizer.remark(value)`; false when the `String` path is needed.
     static func remark(_ value: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
         if isPlain(value, folding: .nfc) { return clean(value, folding: .nfc, into: &out) }  // one line
@@ -38,7 +48,7 @@ enum ByteText {
         }
         guard ok else { return false }
         if out.count > line.start { lastLineEnd = out.count }
-        out.removeSubrange(lastLineEnd...)  // trailing empty lines are dropped
+        if out.count > lastLineEnd { out.removeSubrange(lastLineEnd...) }  // trailing empty lines are dropped
         removePlaceholder(from: start, in: &out)
         return true
     }

@@ -14,10 +14,10 @@ struct FastNormalizer {
     private let branch: String
     private let dates: DateNormalizer
     private let taxToleranceFen: Int64
-    private var types: ByteMemo<InvoiceType?>
-    private var statuses: ByteMemo<InvoiceStatus>
+    private var types: ByteMemo<[UInt8]>
+    private var statuses: ByteMemo<[UInt8]>
     private var redFlags: ByteMemo<Bool?>
-    private var rates: ByteMemo<TaxRate?>
+    private var rates: ByteMemo<(rate: TaxRate?, text: [UInt8])>
     private var identity = IdentityBytes()
     private var scratch: [UInt8] = []
     /// The record last normalized.
@@ -33,12 +33,12 @@ struct FastNormalizer {
         dates = try DateNormalizer(dateFormats: source.dateFormats)
         self.taxToleranceFen = taxToleranceFen
         let statusMap = VocabularyNormalizer.matchingStatusMap(source.statusMap)
-        types = ByteMemo { VocabularyNormalizer.type($0).value }
-        statuses = ByteMemo { VocabularyNormalizer.status($0, statusMap: statusMap).value ?? .normal }
+        types = ByteMemo { Array((VocabularyNormalizer.type($0).value?.rawValue ?? "").utf8) }
+        statuses = ByteMemo { Array((VocabularyNormalizer.status($0, statusMap: statusMap).value ?? .normal).rawValue.utf8) }
         redFlags = ByteMemo { VocabularyNormalizer.isRed($0).value }
         rates = ByteMemo {
-            if case .value(.single(let rate)) = TaxRateNormalizer.parse($0) { return rate }
-            return nil
+            guard case .value(.single(let rate)) = TaxRateNormalizer.parse($0) else { return (nil, []) }
+            return (rate, Array(rate.canonical.utf8))
         }
         scratch.reserveCapacity(256)
     }
@@ -53,24 +53,25 @@ struct FastNormalizer {
               let key = identity.packedKey else { return false }
         record.key = key
         for column in required {
-            guard column >= 0 else { return false }
-            scratch.removeAll(keepingCapacity: true)
-            guard ByteText.clean(row[column], folding: .nfkc, into: &scratch), !scratch.isEmpty else { return false }
+            guard column >= 0, ByteText.isBlank(row[column], scratch: &scratch) == false else { return false }
         }
-        guard let date = ByteFields.date(raw(row, Order.date), dates: dates, scratch: &scratch),
-              date != .invalid else { return false }
-        var money: [Parsed<ParsedMoney>] = [.empty, .empty, .empty]
-        for (index, order) in [Order.amount, Order.tax, Order.total].enumerated() {
-            guard let parsed = ByteFields.money(raw(row, order), scratch: &scratch), parsed != .invalid else {
-                return false
-            }
-            money[index] = parsed
-        }
-        let values = Values(date: date.value, amount: money[0].value?.fen, tax: money[1].value?.fen,
-                            total: money[2].value?.fen, rate: rates.value(for: raw(row, Order.rate)))
+        guard let date = ByteFields.date(raw(row, Order.date), dates: dates, scratch: &scratch), date != .invalid,
+              let amount = money(row, Order.amount), let tax = money(row, Order.tax),
+              let total = money(row, Order.total) else { return false }
+        let rate = rates.value(for: raw(row, Order.rate))
+        let values = Values(date: date.value, amount: amount.value?.fen, tax: tax.value?.fen, total: total.value?.fen,
+                            rate: rate.rate, rateText: rate.text)
         guard appendFields(row, values) else { return false }
-        record.suspicious = money.contains { $0.value?.hadMoreDecimals == true } || isSuspicious(values)
+        let moreDecimals = amount.value?.hadMoreDecimals == true || tax.value?.hadMoreDecimals == true
+            || total.value?.hadMoreDecimals == true
+        record.suspicious = moreDecimals || isSuspicious(values)
         return true
+    }
+
+    /// A money field, nil when it is invalid or needs the `String` path.
+    private mutating func money(_ row: CSVRowView, _ order: Int) -> Parsed<ParsedMoney>? {
+        guard let parsed = ByteFields.money(raw(row, order), scratch: &scratch), parsed != .invalid else { return nil }
+        return parsed
     }
 
     /// The values the checks and the red flag need.
@@ -78,12 +79,13 @@ struct FastNormalizer {
         var date: IssueDate?
         var amount: Fen?, tax: Fen?, total: Fen?
         var rate: TaxRate?
+        var rateText: [UInt8]
     }
 
     /// Appends the canonical fields in order; false when one needs the `String` path.
     private mutating func appendFields(_ row: CSVRowView, _ values: Values) -> Bool {
         identity.appendKeyAndParts(to: &record)
-        record.appendField(types.value(for: raw(row, Order.type))?.rawValue ?? "")
+        record.appendField(types.value(for: raw(row, Order.type)))
         if let date = values.date { ByteFields.append(date, to: &record.bytes) }
         record.endField()
         guard ByteFields.taxpayerID(raw(row, Order.sellerID), into: &record.bytes) else { return false }
@@ -94,18 +96,22 @@ struct FastNormalizer {
         record.endField()
         guard ByteText.clean(raw(row, Order.buyerName), folding: .nfc, into: &record.bytes) else { return false }
         record.endField()
-        for fen in [values.amount, values.tax, values.total] {
-            if let fen { ByteFields.append(fen, to: &record.bytes) }
-            record.endField()
-        }
-        record.appendField(values.rate?.canonical ?? "")
-        record.appendField(statuses.value(for: raw(row, Order.status)).rawValue)
+        appendMoney(values.amount)
+        appendMoney(values.tax)
+        appendMoney(values.total)
+        record.appendField(values.rateText)
+        record.appendField(statuses.value(for: raw(row, Order.status)))
         let sign = values.total ?? values.amount ?? .zero
         let isRed = redFlags.value(for: raw(row, Order.isRed)) ?? (sign < .zero)
-        record.appendField(isRed ? "true" : "false")
+        record.appendField(isRed ? FastNormalizer.trueText : FastNormalizer.falseText)
         guard appendOriginalKeyAndRemark(row) else { return false }
         record.appendField(branch)
         return true
+    }
+
+    private mutating func appendMoney(_ fen: Fen?) {
+        if let fen { ByteFields.append(fen, to: &record.bytes) }
+        record.endField()
     }
 
     /// `original_invoice_key` (only the common case: unmapped or blank, and no red-letter marker in the
@@ -123,10 +129,9 @@ struct FastNormalizer {
 
     /// The `suspicious_field` checks other than more decimals: taxpayer IDs, digital year, tax, total.
     private func isSuspicious(_ values: Values) -> Bool {
-        for order in [Order.sellerID, Order.buyerID] {
-            let bad = record.withField(order) { !$0.isEmpty && TaxpayerID.form(ofBytes: $0) == nil }
-            if bad { return true }
-        }
+        let badSeller = record.withField(Order.sellerID) { !$0.isEmpty && TaxpayerID.form(ofBytes: $0) == nil }
+        let badBuyer = record.withField(Order.buyerID) { !$0.isEmpty && TaxpayerID.form(ofBytes: $0) == nil }
+        if badSeller || badBuyer { return true }
         if let date = values.date {
             let differs = record.withField(Order.digital) { digits in
                 digits.count == 20 && Int(digits[0] - 48) * 10 + Int(digits[1] - 48) != date.year % 100
@@ -159,6 +164,8 @@ struct FastNormalizer {
         }
         return value
     }
+
+    private static let trueText = Array("true".utf8), falseText = Array("false".utf8)
 
     /// Canonical field positions (`CanonicalField.order`, as literals for the hot loop; a test checks them).
     enum Order {

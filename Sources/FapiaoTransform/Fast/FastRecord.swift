@@ -45,6 +45,12 @@ struct FastRecord {
         ends.append(bytes.count)
     }
 
+    /// Appends a whole field.
+    mutating func appendField(_ field: [UInt8]) {
+        bytes.append(contentsOf: field)
+        ends.append(bytes.count)
+    }
+
     /// The start offset of field `index`.
     func start(of index: Int) -> Int { index == 0 ? 0 : ends[index - 1] }
 

@@ -72,6 +72,6 @@ struct FieldsView {
     /// True when field `index` holds exactly `bytes`.
     func field(_ index: Int, equals other: [UInt8]) -> Bool {
         let field = self[index]
-        return field.count == other.count && other.withUnsafeBufferPointer { field.elementsEqual($0) }
+        return other.withUnsafeBufferPointer { field.hasSameBytes(as: $0) }
     }
 }
