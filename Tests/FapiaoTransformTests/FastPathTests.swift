@@ -165,7 +165,7 @@ struct RecordChecker {
             return
         }
         let canonical = kept.invoice.canonicalRow
-        let fields = (0..<record.ends.count).map { index in record.withField(index) { String(decoding: $0, as: UTF8.self) } }
+        let fields = (0..<record.fieldCount).map { index in record.withField(index) { String(decoding: $0, as: UTF8.self) } }
         #expect(fields == Array(canonical.prefix(CanonicalField.allCases.count)), "\(row)")
         #expect(record.key == kept.key)
         #expect(record.line == 7)

@@ -72,11 +72,13 @@ enum RecordDigest {
             bytes.append(contentsOf: value.utf8)
             ends.append(bytes.count)
         }
-        return bytes.withUnsafeBufferPointer { bytes in ends.withUnsafeBufferPointer { digest(fields: bytes, ends: $0) } }
+        return bytes.withUnsafeBufferPointer { bytes in
+            ends.withUnsafeBufferPointer { digest(fields: bytes, ends: $0, from: 0) }
+        }
     }
 
-    /// The digest of fields given back to back in `fields`, field `i` ending at `ends[i]`.
-    static func digest(fields: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>) -> UInt64 {
+    /// The digest of fields given back to back in `fields`, field `i` ending at `ends[i] - base`.
+    static func digest(fields: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>, from base: Int) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         let raw = UnsafeRawBufferPointer(fields)
         var offset = 0
@@ -87,7 +89,7 @@ enum RecordDigest {
         var tail: UInt64 = 0
         for index in offset..<raw.count { tail |= UInt64(raw[index]) << (8 * UInt64(index - offset)) }
         hash = mix(hash, tail ^ UInt64(raw.count - offset) << 59)
-        for end in ends { hash = mix(hash, UInt64(end)) }
+        for end in ends { hash = mix(hash, UInt64(end - base)) }
         return hash
     }
 

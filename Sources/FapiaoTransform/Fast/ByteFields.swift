@@ -60,16 +60,17 @@ enum ByteFields {
 
     /// `MoneyNormalizer.parse(raw)`, using `scratch`; nil when the `String` path is needed.
     static func money(_ raw: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8]) -> Parsed<ParsedMoney>? {
+        if let simple = simpleMoney(raw) { return .value(simple) }  // only `-0-9.`: already clean
         scratch.removeAll(keepingCapacity: true)
         guard ByteText.clean(raw, folding: .nfkc, into: &scratch) else { return nil }
         if scratch.isEmpty { return .empty }
-        if let simple = simpleMoney(scratch) { return .value(simple) }
+        if let simple = scratch.withUnsafeBufferPointer(simpleMoney) { return .value(simple) }
         return MoneyNormalizer.parse(cleaned: scratch)
     }
 
     /// `-?digits(.digits)?` with at most 15 whole digits, as `MoneyNormalizer.parseBody` reads it; nil for
     /// any other form (the general parse then decides).
-    static func simpleMoney(_ bytes: [UInt8]) -> ParsedMoney? {
+    static func simpleMoney(_ bytes: UnsafeBufferPointer<UInt8>) -> ParsedMoney? {
         var index = 0
         let negative = bytes.first == UInt8(ascii: "-")
         if negative { index = 1 }

@@ -43,9 +43,42 @@ struct FastNormalizer {
         scratch.reserveCapacity(256)
     }
 
-    /// Normalizes `row` into `record`; false when the record must take the `String` path.
+    /// Normalizes `row` into `record`, alone; false when the record must take the `String` path.
     mutating func normalize(_ row: CSVRowView) -> Bool {
-        record.reset()
+        record.bytes.removeAll(keepingCapacity: true)
+        record.ends.removeAll(keepingCapacity: true)
+        return normalizeAppending(row)
+    }
+
+    /// Normalizes `row`, appending its canonical fields to `store` (and describing them in `record`); false,
+    /// with `store` unchanged, when the record must take the `String` path.
+    mutating func normalize(_ row: CSVRowView, appendingTo store: inout FieldStore) -> Bool {
+        swap(&store.bytes, &record.bytes)
+        swap(&store.ends, &record.ends)
+        defer {
+            swap(&store.bytes, &record.bytes)
+            swap(&store.ends, &record.ends)
+        }
+        return normalizeAppending(row)
+    }
+
+    /// Copies what a batch row needs to know of `record`.
+    func describe(_ entry: inout RowBatch.Row) {
+        entry.canonicalFirst = record.firstEnd
+        entry.key = record.key
+        entry.digest = record.digest
+        entry.line = record.line
+        entry.suspicious = record.suspicious
+    }
+
+    private mutating func normalizeAppending(_ row: CSVRowView) -> Bool {
+        record.begin()
+        guard normalizeFields(row) else { record.rollback(); return false }
+        record.digest = record.computeDigest()
+        return true
+    }
+
+    private mutating func normalizeFields(_ row: CSVRowView) -> Bool {
         guard row.count == width, let line = FastNormalizer.canonicalLine(row[2]) else { return false }
         record.line = line
         guard identity.read(code: raw(row, Order.code), number: raw(row, Order.number),

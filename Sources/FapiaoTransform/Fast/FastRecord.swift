@@ -2,12 +2,15 @@ import FapiaoCore
 import FapiaoIO
 
 /// One record normalized on the fast path: its canonical fields (`invoice_key` … `branch`) as bytes, back to
-/// back, with what dedupe and the order check need. Reused from record to record.
+/// back, with what dedupe and the order check need. The fields are appended to `bytes` and `ends` (the
+/// arrays of a `FieldStore`, lent for the record), from `base` and `firstEnd`.
 struct FastRecord {
-    /// The canonical fields' bytes.
+    /// The canonical fields' bytes, from `base`.
     var bytes: [UInt8] = []
-    /// The end offset in `bytes` of each canonical field; `ends.count` fields are complete.
+    /// The end offset in `bytes` of each canonical field, from `firstEnd`.
     var ends: [Int] = []
+    /// Where the record starts in `bytes` and `ends`.
+    private(set) var base = 0, firstEnd = 0
     /// A placeholder key.
     static let noKey = PackedKey(digitalNumber: "00000000000000000000")!
     /// The packed dedupe key.
@@ -22,12 +25,21 @@ struct FastRecord {
         ends.reserveCapacity(CanonicalField.allCases.count)
     }
 
-    /// Starts the next record.
-    mutating func reset() {
-        bytes.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
+    /// Starts the next record after what `bytes` and `ends` hold.
+    mutating func begin() {
+        base = bytes.count
+        firstEnd = ends.count
         suspicious = false
     }
+
+    /// Removes what the record appended.
+    mutating func rollback() {
+        if bytes.count > base { bytes.removeSubrange(base...) }
+        if ends.count > firstEnd { ends.removeSubrange(firstEnd...) }
+    }
+
+    /// The fields appended so far.
+    var fieldCount: Int { ends.count - firstEnd }
 
     /// Ends the field whose bytes were appended last.
     @inline(__always)
@@ -52,21 +64,25 @@ struct FastRecord {
     }
 
     /// The start offset of field `index`.
-    func start(of index: Int) -> Int { index == 0 ? 0 : ends[index - 1] }
+    func start(of index: Int) -> Int { index == 0 ? base : ends[firstEnd + index - 1] }
 
     /// Calls `body` with the bytes of field `index`.
     func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let range = start(of: index)..<ends[index]
+        let range = start(of: index)..<ends[firstEnd + index]
         return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
+    /// `RecordDigest.digest(canonicalRow:)` of the record (set when normalization succeeds).
+    var digest: UInt64 = 0
+
     /// `RecordDigest.digest(canonicalRow:)` of the record: the fields before `branch`.
-    var digest: UInt64 {
+    func computeDigest() -> UInt64 {
         let count = FastNormalizer.Order.branch
         return bytes.withUnsafeBufferPointer { bytes in
             ends.withUnsafeBufferPointer { ends in
-                RecordDigest.digest(fields: UnsafeBufferPointer(rebasing: bytes[..<ends[count - 1]]),
-                                    ends: UnsafeBufferPointer(rebasing: ends[..<count]))
+                RecordDigest.digest(fields: UnsafeBufferPointer(rebasing: bytes[base..<ends[firstEnd + count - 1]]),
+                                    ends: UnsafeBufferPointer(rebasing: ends[firstEnd..<(firstEnd + count)]),
+                                    from: base)
             }
         }
     }

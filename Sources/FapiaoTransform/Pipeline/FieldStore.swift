@@ -22,13 +22,6 @@ struct FieldStore {
         for end in row.ends { ends.append(base + end) }
     }
 
-    /// Appends fields given as bytes and their end offsets (`FastRecord`'s).
-    mutating func append(bytes other: [UInt8], ends otherEnds: [Int]) {
-        let base = bytes.count
-        bytes.append(contentsOf: other)
-        for end in otherEnds { ends.append(base + end) }
-    }
-
     /// Empties the store, keeping its capacity.
     mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)

@@ -76,8 +76,7 @@ final class NormalizingReader: @unchecked Sendable {
                 try? FastNormalizer(source: source, layout: $0, taxToleranceFen: spec.transform.taxToleranceFen)
             }
         }, row: { row in
-            let kept = fast?.normalize(row) == true
-            batch.add(row, fast: kept ? fast!.record : nil)
+            batch.add(row, normalizing: &fast)
             if batch.isFull {
                 try send(.rows(batch))
                 batch = spare.poll() ?? RowBatch()

@@ -33,19 +33,12 @@ final class RowBatch {
     /// True when the batch should be handed over.
     var isFull: Bool { rows.count >= RowBatch.capacity }
 
-    /// Adds a row, with what the fast path made of it when `fast` is given.
-    func add(_ row: CSVRowView, fast: FastRecord?) {
+    /// Adds a row, normalized by `fast` when it can.
+    func add(_ row: CSVRowView, normalizing fast: inout FastNormalizer?) {
         var entry = Row(rawFirst: raw.count, rawCount: row.count, fileLine: row.line, canonicalFirst: -1,
                         key: FastRecord.noKey, digest: 0, line: 0, suspicious: false)
         raw.append(row)
-        if let fast {
-            entry.canonicalFirst = canonical.count
-            entry.key = fast.key
-            entry.digest = fast.digest
-            entry.line = fast.line
-            entry.suspicious = fast.suspicious
-            canonical.append(bytes: fast.bytes, ends: fast.ends)
-        }
+        if fast?.normalize(row, appendingTo: &canonical) == true { fast!.describe(&entry) }
         rows.append(entry)
     }
 
