@@ -58,12 +58,15 @@ struct TransformRun {
         if isBranch { swap(&index, &branchIndex) }  // branch keys are shared by every branch source
         defer { if isBranch { swap(&index, &branchIndex) } }
         var layout: RecordLayout?
+        var fast: FastNormalizer?
         reading: while true {
             switch reader.next() {
             case .header(let header)?:
                 layout = try RecordLayout(header: header, path: path)
+                fast = FastNormalizer(source: pass.source, header: header, spec: spec)
             case .rows(let batch)?:
                 guard let layout else { break }
+                if !batch.isNormalized { batch.normalize(using: &fast) }
                 try batch.forEachRow { row, raw, canonical in
                     if let canonical, pass.admitsInOrder(raw, line: row.line) {
                         try handleFast(row, raw: raw, canonical: canonical, layout: layout, path: path, in: &pass,

@@ -43,8 +43,17 @@ struct FastNormalizer {
         scratch.reserveCapacity(256)
     }
 
+    /// A normalizer for an extract file with `header`, nil when the header is not an extract header or the
+    /// source's date formats do not compile (the `String` path then reports it).
+    init?(source: SourceSpec, header: [String], spec: PipelineSpec) {
+        guard let layout = try? RecordLayout(header: header, path: ""),
+              let fast = try? FastNormalizer(source: source, layout: layout,
+                                             taxToleranceFen: spec.transform.taxToleranceFen) else { return nil }
+        self = fast
+    }
+
     /// Normalizes `row` into `record`, alone; false when the record must take the `String` path.
-    mutating func normalize(_ row: CSVRowView) -> Bool {
+    mutating func normalize(_ row: FieldsView) -> Bool {
         record.bytes.removeAll(keepingCapacity: true)
         record.ends.removeAll(keepingCapacity: true)
         return normalizeAppending(row)
@@ -52,7 +61,7 @@ struct FastNormalizer {
 
     /// Normalizes `row`, appending its canonical fields to `store` (and describing them in `record`); false,
     /// with `store` unchanged, when the record must take the `String` path.
-    mutating func normalize(_ row: CSVRowView, appendingTo store: inout FieldStore) -> Bool {
+    mutating func normalize(_ row: FieldsView, appendingTo store: inout FieldStore) -> Bool {
         swap(&store.bytes, &record.bytes)
         swap(&store.ends, &record.ends)
         defer {
@@ -71,14 +80,14 @@ struct FastNormalizer {
         entry.suspicious = record.suspicious
     }
 
-    private mutating func normalizeAppending(_ row: CSVRowView) -> Bool {
+    private mutating func normalizeAppending(_ row: FieldsView) -> Bool {
         record.begin()
         guard normalizeFields(row) else { record.rollback(); return false }
         record.digest = record.computeDigest()
         return true
     }
 
-    private mutating func normalizeFields(_ row: CSVRowView) -> Bool {
+    private mutating func normalizeFields(_ row: FieldsView) -> Bool {
         guard row.count == width, let line = FastNormalizer.canonicalLine(row[2]) else { return false }
         record.line = line
         guard identity.read(code: raw(row, Order.code), number: raw(row, Order.number),
@@ -102,7 +111,7 @@ struct FastNormalizer {
     }
 
     /// A money field, nil when it is invalid or needs the `String` path.
-    private mutating func money(_ row: CSVRowView, _ order: Int) -> Parsed<ParsedMoney>? {
+    private mutating func money(_ row: FieldsView, _ order: Int) -> Parsed<ParsedMoney>? {
         guard let parsed = ByteFields.money(raw(row, order), scratch: &scratch), parsed != .invalid else { return nil }
         return parsed
     }
@@ -116,7 +125,7 @@ struct FastNormalizer {
     }
 
     /// Appends the canonical fields in order; false when one needs the `String` path.
-    private mutating func appendFields(_ row: CSVRowView, _ values: Values) -> Bool {
+    private mutating func appendFields(_ row: FieldsView, _ values: Values) -> Bool {
         identity.appendKeyAndParts(to: &record)
         record.appendField(types.value(for: raw(row, Order.type)))
         if let date = values.date { ByteFields.append(date, to: &record.bytes) }
@@ -149,7 +158,7 @@ struct FastNormalizer {
 
     /// `original_invoice_key` (only the common case: unmapped or blank, and no red-letter marker in the
     /// remark, so empty) and `remark`.
-    private mutating func appendOriginalKeyAndRemark(_ row: CSVRowView) -> Bool {
+    private mutating func appendOriginalKeyAndRemark(_ row: FieldsView) -> Bool {
         guard raw(row, Order.originalKey).isEmpty else { return false }
         scratch.removeAll(keepingCapacity: true)
         guard ByteText.remark(raw(row, Order.remark), into: &scratch),
@@ -182,7 +191,7 @@ struct FastNormalizer {
 
     /// The raw bytes of the canonical field at `order`; empty when the source does not map it.
     @inline(__always)
-    private func raw(_ row: CSVRowView, _ order: Int) -> UnsafeBufferPointer<UInt8> {
+    private func raw(_ row: FieldsView, _ order: Int) -> UnsafeBufferPointer<UInt8> {
         let column = columns[order]
         return column < 0 ? UnsafeBufferPointer(start: nil, count: 0) : row[column]
     }

@@ -11,6 +11,13 @@ final class Channel<Item>: @unchecked Sendable {
     /// A channel holding at most `capacity` items.
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
+    /// Items waiting.
+    var count: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return items.count - head
+    }
+
     /// Adds an item, waiting while the channel is full; false when the channel was cancelled.
     @discardableResult
     func send(_ item: Item) -> Bool {

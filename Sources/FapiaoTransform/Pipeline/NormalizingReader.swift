@@ -71,19 +71,23 @@ final class NormalizingReader: @unchecked Sendable {
         var batch = spare.poll() ?? RowBatch()
         try RecordFileByteReader(path: path).forEachRow(header: { header in
             try send(.header(header.strings))
-            let layout = try? RecordLayout(header: header.strings, path: path)
-            fast = layout.flatMap {
-                try? FastNormalizer(source: source, layout: $0, taxToleranceFen: spec.transform.taxToleranceFen)
-            }
+            fast = FastNormalizer(source: source, header: header.strings, spec: spec)
         }, row: { row in
-            batch.add(row, normalizing: &fast)
+            batch.add(row)
             if batch.isFull {
-                try send(.rows(batch))
+                try send(batch, normalizing: &fast)
                 batch = spare.poll() ?? RowBatch()
             }
         })
-        if !batch.rows.isEmpty { try send(.rows(batch)) }
+        if !batch.rows.isEmpty { try send(batch, normalizing: &fast) }
         try send(.end)
+    }
+
+    /// Hands a batch over, normalized here unless the run is waiting for work: then it normalizes the batch
+    /// itself, so both threads stay busy (normalizing is pure: who does it changes nothing).
+    private func send(_ batch: RowBatch, normalizing fast: inout FastNormalizer?) throws {
+        if items.count >= 2 { batch.normalize(using: &fast) }
+        try send(.rows(batch))
     }
 
     private func send(_ item: ReaderItem) throws {

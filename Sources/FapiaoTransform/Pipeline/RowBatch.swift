@@ -25,6 +25,8 @@ final class RowBatch {
     var raw = FieldStore()
     var canonical = FieldStore()
     var rows: [Row] = []
+    /// True once `normalize(using:)` ran.
+    private(set) var isNormalized = false
 
     init() {
         rows.reserveCapacity(RowBatch.capacity)
@@ -33,13 +35,26 @@ final class RowBatch {
     /// True when the batch should be handed over.
     var isFull: Bool { rows.count >= RowBatch.capacity }
 
-    /// Adds a row, normalized by `fast` when it can.
-    func add(_ row: CSVRowView, normalizing fast: inout FastNormalizer?) {
-        var entry = Row(rawFirst: raw.count, rawCount: row.count, fileLine: row.line, canonicalFirst: -1,
-                        key: FastRecord.noKey, digest: 0, line: 0, suspicious: false)
+    /// Adds a row (not normalized yet).
+    func add(_ row: CSVRowView) {
+        rows.append(Row(rawFirst: raw.count, rawCount: row.count, fileLine: row.line, canonicalFirst: -1,
+                        key: FastRecord.noKey, digest: 0, line: 0, suspicious: false))
         raw.append(row)
-        if fast?.normalize(row, appendingTo: &canonical) == true { fast!.describe(&entry) }
-        rows.append(entry)
+    }
+
+    /// Runs the fast path on every row (rows it declines keep `canonicalFirst == -1`); nil normalizes none.
+    func normalize(using fast: inout FastNormalizer?) {
+        isNormalized = true
+        guard fast != nil else { return }
+        raw.bytes.withUnsafeBufferPointer { bytes in
+            raw.ends.withUnsafeBufferPointer { ends in
+                for index in rows.indices {
+                    let view = FieldsView(bytes: bytes, ends: ends, first: rows[index].rawFirst,
+                                          count: rows[index].rawCount)
+                    if fast!.normalize(view, appendingTo: &canonical) { fast!.describe(&rows[index]) }
+                }
+            }
+        }
     }
 
     /// Calls `body` with each row, its raw fields and, for a fast-path row, its canonical fields.
@@ -59,6 +74,7 @@ final class RowBatch {
 
     /// Empties the batch for reuse.
     func removeAll() {
+        isNormalized = false
         raw.removeAll()
         canonical.removeAll()
         rows.removeAll(keepingCapacity: true)
