@@ -14,6 +14,8 @@ struct TransformRun {
     var attribution: BranchAttribution
     private let rejectSpools: [SpoolWriter]
     private let duplicateSpools: [SpoolWriter]
+    /// The last branch source read (branch sources come first, in pipeline order).
+    private let lastBranch: Int?
     /// Counts per source, by pipeline position.
     var counts: [SourceCounts]
 
@@ -27,6 +29,7 @@ struct TransformRun {
         checks = SuspiciousChecks(taxToleranceFen: spec.transform.taxToleranceFen)
         attribution = BranchAttribution(spec: spec)
         counts = spec.sources.map { SourceCounts(source: $0.name) }
+        lastBranch = spec.sources.indices.last { spec.sources[$0].role == .branch }
         rejectSpools = spec.sources.indices.map {
             SpoolWriter(path: spool.path("rejects", source: $0), header: RejectsFile.header)
         }
@@ -56,7 +59,10 @@ struct TransformRun {
         if !isBranch { pass.attribute(with: attribution) }
         var index = DedupeIndex()
         if isBranch { swap(&index, &branchIndex) }  // branch keys are shared by every branch source
-        defer { if isBranch { swap(&index, &branchIndex) } }
+        defer {
+            if isBranch { swap(&index, &branchIndex) }
+            if position == lastBranch { branchIndex = DedupeIndex() }  // authority records have their own
+        }
         var layout: RecordLayout?
         var fast: FastNormalizer?
         reading: while true {

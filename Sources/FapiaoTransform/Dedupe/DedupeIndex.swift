@@ -24,7 +24,7 @@ enum DedupeVerdict: Equatable, Sendable {
 /// The dedupe index: canonical key (packed) → the kept record. Records arrive in keep order (sources in
 /// pipeline order, then file, then line), so the first record seen for a key is the one kept.
 struct DedupeIndex: Sendable {
-    private var kept: [PackedKey: KeptRecord] = [:]
+    private var kept = KeyTable()
     private var fileIDs: [String: UInt32] = [:]
     private var files: [String] = []
 
@@ -40,15 +40,8 @@ struct DedupeIndex: Sendable {
     mutating func admit(_ key: PackedKey, digest: UInt64, file: UInt32, line: Int, source: Int) -> DedupeVerdict {
         let record = KeptRecord(digest: digest, file: file, line: UInt32(clamping: line),
                                 source: UInt16(clamping: source))
-        guard let previous = DedupeIndex.claim(&kept[key], for: record) else { return .first }
+        guard let previous = kept.claim(key, for: record) else { return .first }
         return .duplicate(of: previous, keptFile: files[Int(previous.file)], identical: previous.digest == digest)
-    }
-
-    /// Stores `record` in an empty slot and returns nil, or returns what the slot holds (one hash lookup).
-    private static func claim(_ slot: inout KeptRecord?, for record: KeptRecord) -> KeptRecord? {
-        if let previous = slot { return previous }
-        slot = record
-        return nil
     }
 
     /// The number of a file in the index's file table.
