@@ -5,6 +5,10 @@ import FapiaoIO
 struct SourcePass {
     let source: SourceSpec
     let position: Int
+    /// True for a branch source.
+    let isBranch: Bool
+    /// Where the source's kept records go (`invoices.csv` or `authority.csv`).
+    let output: RecordFileWriter
     let normalizer: RecordNormalizer
     let factory: FindingFactory
     let rejects: SpoolWriter
@@ -17,9 +21,13 @@ struct SourcePass {
     private var lastSellerTaxID: [UInt8]?
     private var branches: ByteMemo<String>?
 
-    init(source: SourceSpec, position: Int, rejects: SpoolWriter, duplicates: SpoolWriter) throws {
+    init(source: SourceSpec, position: Int, output: RecordFileWriter, rejects: SpoolWriter, duplicates: SpoolWriter)
+        throws
+    {
         self.source = source
         self.position = position
+        self.output = output
+        isBranch = source.role == .branch
         sourceBytes = Array(source.name.utf8)
         normalizer = try RecordNormalizer(source: source)
         factory = FindingFactory(source: source)

@@ -22,7 +22,7 @@ extension TransformRun {
     mutating func handleFast(_ record: RowBatch.Row, raw row: FieldsView, canonical: FieldsView, layout: RecordLayout,
                              path: String, in pass: inout SourcePass, index: inout DedupeIndex) throws {
         counts[pass.position].recordsIn += 1
-        let isBranch = pass.source.role == .branch
+        let isBranch = pass.isBranch
         let sellerTaxID = canonical[FastNormalizer.Order.sellerID]
         let branch = isBranch ? nil : pass.attributedBranch(sellerTaxID)
         let verdict = index.admit(record.key, digest: record.digest, file: pass.fileID(in: &index),
@@ -35,7 +35,7 @@ extension TransformRun {
             if let branch { normalized.invoice.branch = branch }
             return try dispatch(verdict, normalized, row: normalized.invoice.canonicalRow, raw: raw, in: &pass)
         }
-        try CanonicalRowWriter.write(canonical, provenance: row, branch: branch, to: isBranch ? invoices : authority)
+        try CanonicalRowWriter.write(canonical, provenance: row, branch: branch, to: pass.output)
         if isBranch, let sellerTaxID = pass.newSellerTaxID(sellerTaxID) {
             attribution.noteKept(sellerTaxID: sellerTaxID, branch: pass.source.name)
         }

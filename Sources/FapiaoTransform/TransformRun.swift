@@ -53,7 +53,9 @@ struct TransformRun {
         guard FileStatus.exists(path) else {
             throw FapiaoError(code: "transform.missing_extract", message: "\(path) is missing; run extract first")
         }
-        var pass = try SourcePass(source: spec.sources[position], position: position,
+        let source = spec.sources[position]
+        var pass = try SourcePass(source: source, position: position,
+                                  output: source.role == .branch ? invoices : authority,
                                   rejects: rejectSpools[position], duplicates: duplicateSpools[position])
         let isBranch = pass.source.role == .branch
         if !isBranch { pass.attribute(with: attribution) }

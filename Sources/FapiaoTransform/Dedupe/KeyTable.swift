@@ -1,58 +1,67 @@
 import FapiaoCore
 
-/// An open-addressing hash table from packed keys to kept records: one multiply to hash a key (the keys are
-/// decimal numbers, already well spread), linear probing, no per-entry allocation. Replaces
-/// `[PackedKey: KeptRecord]`, whose SipHash dominated dedupe.
+/// An open-addressing hash table from packed keys to kept records, replacing `[PackedKey: KeptRecord]`
+/// (whose SipHash and two arrays dominated dedupe): one array of 40-byte entries, linear probing, and a
+/// hash that keeps runs of eight consecutive keys (consecutive invoice numbers) in neighbouring slots, so
+/// a branch's ascending numbers touch few cache lines.
 struct KeyTable: Sendable {
-    /// `UInt128.max` is no key (digital numbers are below 10^20, code + number keys have bit 126 clear).
-    private static let empty = UInt128.max
-    private var keys: [UInt128]
-    private var values: [KeptRecord]
-    private var shift: UInt64
+    private struct Entry: Sendable {
+        /// The key's bits; `high == UInt64.max` marks an empty slot (no packed key has bit 126 set).
+        var low: UInt64
+        var high: UInt64
+        var record: KeptRecord
+    }
+
+    private static let emptyEntry = Entry(low: 0, high: .max, record: KeptRecord(digest: 0, file: 0, line: 0, source: 0))
+    private var entries: [Entry]
+    private var bits = 10
     /// Keys held.
     private(set) var count = 0
 
     init() {
-        keys = [UInt128](repeating: KeyTable.empty, count: 1024)
-        values = [KeptRecord](repeating: KeptRecord(digest: 0, file: 0, line: 0, source: 0), count: 1024)
-        shift = 64 - 10
+        entries = [Entry](repeating: KeyTable.emptyEntry, count: 1 << bits)
     }
 
     /// Stores `record` under `key` and returns nil, or returns the record stored before (table unchanged).
     mutating func claim(_ key: PackedKey, for record: KeptRecord) -> KeptRecord? {
-        if (count + 1) * 4 > keys.count * 3 { grow() }
-        let bits = key.bits
-        let mask = keys.count - 1
-        var slot = slot(of: bits)
-        while true {
-            let stored = keys[slot]
-            if stored == bits { return values[slot] }
-            if stored == KeyTable.empty { break }
-            slot = (slot + 1) & mask
+        if (count + 1) * 4 > entries.count * 3 { grow() }
+        let low = UInt64(truncatingIfNeeded: key.bits), high = UInt64(truncatingIfNeeded: key.bits >> 64)
+        return entries.withUnsafeMutableBufferPointer { entries in
+            let mask = entries.count - 1
+            var slot = KeyTable.slot(low: low, high: high, bits: bits)
+            while entries[slot].high != UInt64.max {
+                if entries[slot].low == low && entries[slot].high == high { return entries[slot].record }
+                slot = (slot + 1) & mask
+            }
+            entries[slot] = Entry(low: low, high: high, record: record)
+            count += 1
+            return nil
         }
-        keys[slot] = bits
-        values[slot] = record
-        count += 1
-        return nil
     }
 
+    /// The home slot: a multiplicative hash of the key without its last three bits, then those bits.
     @inline(__always)
-    private func slot(of bits: UInt128) -> Int {
-        let folded = UInt64(truncatingIfNeeded: bits) ^ (UInt64(truncatingIfNeeded: bits >> 64) &* 0xC2B2_AE3D_27D4_EB4F)
-        return Int(truncatingIfNeeded: (folded &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    private static func slot(low: UInt64, high: UInt64, bits: Int) -> Int {
+        let mixed = ((low >> 3) ^ (high &* 0xC2B2_AE3D_27D4_EB4F)) &* 0x9E37_79B9_7F4A_7C15
+        return Int(truncatingIfNeeded: (mixed >> UInt64(64 - bits + 3)) << 3 | (low & 7))
     }
 
     private mutating func grow() {
-        let oldKeys = keys, oldValues = values
-        keys = [UInt128](repeating: KeyTable.empty, count: oldKeys.count * 2)
-        values = [KeptRecord](repeating: oldValues[0], count: oldKeys.count * 2)
-        shift -= 1
-        let mask = keys.count - 1
-        for index in oldKeys.indices where oldKeys[index] != KeyTable.empty {
-            var slot = slot(of: oldKeys[index])
-            while keys[slot] != KeyTable.empty { slot = (slot + 1) & mask }
-            keys[slot] = oldKeys[index]
-            values[slot] = oldValues[index]
+        let old = entries
+        bits += 1
+        entries = [Entry](repeating: KeyTable.emptyEntry, count: 1 << bits)
+        count = 0
+        for entry in old where entry.high != UInt64.max {
+            _ = claim(PackedKey.from(low: entry.low, high: entry.high), for: entry.record)
         }
+    }
+}
+
+extension PackedKey {
+    /// The packed key with these bits.
+    static func from(low: UInt64, high: UInt64) -> PackedKey {
+        var key = FastRecord.noKey
+        key.bits = UInt128(high) << 64 | UInt128(low)
+        return key
     }
 }

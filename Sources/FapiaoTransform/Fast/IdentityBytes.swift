@@ -56,10 +56,9 @@ struct IdentityBytes {
             record.bytes.append(contentsOf: number)
         }
         record.endField()
-        for part in [code, number, digital] {
-            record.bytes.append(contentsOf: part)
-            record.endField()
-        }
+        record.appendField(code)
+        record.appendField(number)
+        record.appendField(digital)
     }
 
     private static func decimal(_ digits: [UInt8]) -> UInt128 {
