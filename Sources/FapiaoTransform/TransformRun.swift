@@ -19,8 +19,12 @@ struct TransformRun {
     /// Counts per source, by pipeline position.
     var counts: [SourceCounts]
 
+    /// False when every record takes the `String` path.
+    let fastPath: Bool
+
     /// Opens the kept-record outputs.
-    init(spec: PipelineSpec, outputDirectory: String, spool: Spool) throws {
+    init(spec: PipelineSpec, outputDirectory: String, spool: Spool, fastPath: Bool = true) throws {
+        self.fastPath = fastPath
         self.spec = spec
         self.spool = spool
         invoices = try RecordFileWriter(path: outputDirectory + "/invoices.csv", header: Invoice.canonicalHeader)
@@ -42,7 +46,7 @@ struct TransformRun {
     /// order; a second thread reads and fast-normalizes the files while this one dedupes and writes.
     mutating func process(order: [Int], extractDirectory: String) throws {
         let files = order.map { (position: $0, path: extractDirectory + "/\(spec.sources[$0].name).csv") }
-        let reader = NormalizingReader(spec: spec, files: files)
+        let reader = NormalizingReader(spec: spec, files: files, fastPath: fastPath)
         reader.start()
         defer { reader.stop() }
         for (position, path) in files { try process(sourceAt: position, path: path, from: reader) }
@@ -71,7 +75,7 @@ struct TransformRun {
             switch reader.next() {
             case .header(let header)?:
                 layout = try RecordLayout(header: header, path: path)
-                fast = FastNormalizer(source: pass.source, header: header, spec: spec)
+                fast = fastPath ? FastNormalizer(source: pass.source, header: header, spec: spec) : nil
             case .rows(let batch)?:
                 guard let layout else { break }
                 if !batch.isNormalized { batch.normalize(using: &fast) }

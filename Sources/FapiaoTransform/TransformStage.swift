@@ -28,11 +28,19 @@ public enum TransformStage {
     /// Reads `extractDirectory`, writes into `outputDirectory` (an existing, empty staging folder).
     /// Throws a `FapiaoError` when an extract file is missing or malformed or an output cannot be written.
     public static func run(spec: PipelineSpec, extractDirectory: String, outputDirectory: String) throws -> TransformResult {
+        try run(spec: spec, extractDirectory: extractDirectory, outputDirectory: outputDirectory, fastPath: true)
+    }
+
+    /// `run`, with the byte fast path switched off when `fastPath` is false (every record the `String` way:
+    /// tests compare the two).
+    static func run(spec: PipelineSpec, extractDirectory: String, outputDirectory: String, fastPath: Bool) throws
+        -> TransformResult
+    {
         let spool = try Spool(outputDirectory: outputDirectory)
         defer { spool.remove() }
         let extractRejects = try ExtractRejects.split(
             path: extractDirectory + "/rejects.csv", spec: spec, spool: spool)
-        var run = try TransformRun(spec: spec, outputDirectory: outputDirectory, spool: spool)
+        var run = try TransformRun(spec: spec, outputDirectory: outputDirectory, spool: spool, fastPath: fastPath)
         let order = spec.sources.indices.filter { spec.sources[$0].role == .branch }
             + spec.sources.indices.filter { spec.sources[$0].role == .authority }
         try run.process(order: order, extractDirectory: extractDirectory)

@@ -16,15 +16,17 @@ enum ReaderItem {
 final class NormalizingReader: @unchecked Sendable {
     private let spec: PipelineSpec
     private let files: [(position: Int, path: String)]
+    private let fastPath: Bool
     private let items = Channel<ReaderItem>(capacity: 8)
     private let spare = Channel<RowBatch>(capacity: 16)
     private let done = DispatchSemaphore(value: 0)
     private struct Cancelled: Error {}
 
     /// A reader of `files` (pipeline position and extract path, in processing order); call `start`.
-    init(spec: PipelineSpec, files: [(position: Int, path: String)]) {
+    init(spec: PipelineSpec, files: [(position: Int, path: String)], fastPath: Bool = true) {
         self.spec = spec
         self.files = files
+        self.fastPath = fastPath
     }
 
     /// Starts the reading thread.
@@ -71,7 +73,7 @@ final class NormalizingReader: @unchecked Sendable {
         var batch = spare.poll() ?? RowBatch()
         try RecordFileByteReader(path: path).forEachRow(header: { header in
             try send(.header(header.strings))
-            fast = FastNormalizer(source: source, header: header.strings, spec: spec)
+            fast = fastPath ? FastNormalizer(source: source, header: header.strings, spec: spec) : nil
         }, row: { row in
             batch.add(row)
             if batch.isFull {
