@@ -70,6 +70,13 @@ public struct RecordRowBuilder {
         fields += 1
     }
 
+    /// Appends bytes already formatted as one or more fields (quoted where needed, commas between them).
+    public mutating func appendFormatted(_ formatted: UnsafeBufferPointer<UInt8>) {
+        if fields > 0 { bytes.append(UInt8(ascii: ",")) }
+        bytes.append(contentsOf: formatted)
+        fields += 1
+    }
+
     /// Appends the next field from a string.
     public mutating func append(_ text: String) {
         var text = text

@@ -35,7 +35,7 @@ extension TransformRun {
             if let branch { normalized.invoice.branch = branch }
             return try dispatch(verdict, normalized, row: normalized.invoice.canonicalRow, raw: raw, in: &pass)
         }
-        try CanonicalRowWriter.write(canonical, provenance: row, branch: branch, to: pass.output)
+        try CanonicalRowWriter.write(canonical, plain: record.plain, provenance: row, branch: branch, to: pass.output)
         if isBranch, let sellerTaxID = pass.newSellerTaxID(sellerTaxID) {
             attribution.noteKept(sellerTaxID: sellerTaxID, branch: pass.source.name)
         }

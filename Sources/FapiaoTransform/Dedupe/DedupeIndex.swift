@@ -64,6 +64,7 @@ enum RecordDigest {
         for value in row.prefix(CanonicalField.branch.order) {
             bytes.append(contentsOf: value.utf8)
             ends.append(bytes.count)
+            bytes.append(UInt8(ascii: ","))
         }
         return bytes.withUnsafeBufferPointer { bytes in
             ends.withUnsafeBufferPointer { digest(fields: bytes, ends: $0, from: 0) }

@@ -78,12 +78,14 @@ struct FastNormalizer {
         entry.digest = record.digest
         entry.line = record.line
         entry.suspicious = record.suspicious
+        entry.plain = record.isPlain
     }
 
     private mutating func normalizeAppending(_ row: FieldsView) -> Bool {
         record.begin()
         guard normalizeFields(row) else { record.rollback(); return false }
         record.digest = record.computeDigest()
+        record.isPlain = record.computeIsPlain()
         return true
     }
 

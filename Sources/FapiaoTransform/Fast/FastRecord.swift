@@ -1,9 +1,10 @@
 import FapiaoCore
 import FapiaoIO
 
-/// One record normalized on the fast path: its canonical fields (`invoice_key` … `branch`) as bytes, back to
-/// back, with what dedupe and the order check need. The fields are appended to `bytes` and `ends` (the
-/// arrays of a `FieldStore`, lent for the record), from `base` and `firstEnd`.
+/// One record normalized on the fast path: its canonical fields (`invoice_key` … `branch`) as bytes, each
+/// followed by a comma (so a row needing no quotes is written with one copy), with what dedupe and the order
+/// check need. The fields are appended to `bytes` and `ends` (the arrays of a `FieldStore`, lent for the
+/// record), from `base` and `firstEnd`; `ends` holds each field's end, before its comma.
 struct FastRecord {
     /// The canonical fields' bytes, from `base`.
     var bytes: [UInt8] = []
@@ -41,30 +42,48 @@ struct FastRecord {
     /// The fields appended so far.
     var fieldCount: Int { ends.count - firstEnd }
 
-    /// Ends the field whose bytes were appended last.
+    /// Ends the field whose bytes were appended last (and appends its comma).
     @inline(__always)
-    mutating func endField() { ends.append(bytes.count) }
+    mutating func endField() {
+        ends.append(bytes.count)
+        bytes.append(UInt8(ascii: ","))
+    }
 
     /// Appends a whole field.
     mutating func appendField(_ field: UnsafeBufferPointer<UInt8>) {
         bytes.append(contentsOf: field)
-        ends.append(bytes.count)
+        endField()
     }
 
     /// Appends a whole field from a string.
     mutating func appendField(_ text: String) {
         bytes.append(contentsOf: text.utf8)
-        ends.append(bytes.count)
+        endField()
     }
 
     /// Appends a whole field.
     mutating func appendField(_ field: [UInt8]) {
         bytes.append(contentsOf: field)
-        ends.append(bytes.count)
+        endField()
     }
 
     /// The start offset of field `index`.
-    func start(of index: Int) -> Int { index == 0 ? base : ends[firstEnd + index - 1] }
+    func start(of index: Int) -> Int { index == 0 ? base : ends[firstEnd + index - 1] + 1 }
+
+    /// True when no field needs quotes in a CSV row (set when normalization succeeds).
+    var isPlain = false
+
+    /// True when no field needs quotes in a CSV row: the only commas are the separators, and there is no
+    /// quote, CR or LF.
+    func computeIsPlain() -> Bool {
+        bytes.withUnsafeBufferPointer { bytes in
+            var commas = 0
+            for byte in bytes[base...] {
+                if byte == UInt8(ascii: ",") { commas += 1 } else if byte == 0x22 || byte == 0x0A || byte == 0x0D { return false }
+            }
+            return commas == fieldCount
+        }
+    }
 
     /// Calls `body` with the bytes of field `index`.
     func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
@@ -80,7 +99,7 @@ struct FastRecord {
         let count = FastNormalizer.Order.branch
         return bytes.withUnsafeBufferPointer { bytes in
             ends.withUnsafeBufferPointer { ends in
-                RecordDigest.digest(fields: UnsafeBufferPointer(rebasing: bytes[base..<ends[firstEnd + count - 1]]),
+                RecordDigest.digest(fields: UnsafeBufferPointer(rebasing: bytes[base...ends[firstEnd + count - 1]]),
                                     ends: UnsafeBufferPointer(rebasing: ends[firstEnd..<(firstEnd + count)]),
                                     from: base)
             }
@@ -92,11 +111,15 @@ struct FastRecord {
 enum CanonicalRowWriter {
     /// Writes the canonical fields, then `_source`, `_file` and `_line` from the extract row (whose `_line` is
     /// canonical: `FastNormalizer` checked). `branch`, when given, replaces the record's own (empty) one.
-    static func write(_ canonical: FieldsView, provenance: FieldsView, branch: String?, to writer: RecordFileWriter)
-        throws
+    static func write(_ canonical: FieldsView, plain: Bool, provenance: FieldsView, branch: String?,
+                      to writer: RecordFileWriter) throws
     {
         try writer.writeRow { builder in
-            for index in 0..<(canonical.count - 1) { builder.append(canonical[index]) }
+            if plain {
+                builder.appendFormatted(canonical.span(from: 0, through: canonical.count - 2))
+            } else {
+                for index in 0..<(canonical.count - 1) { builder.append(canonical[index]) }
+            }
             if let branch { builder.append(branch) } else { builder.append(canonical[canonical.count - 1]) }
             for index in 0..<3 { builder.append(provenance[index]) }
         }

@@ -38,27 +38,28 @@ struct FieldStore {
     }
 }
 
-/// A borrowed view of some consecutive fields of a `FieldStore`.
+/// A borrowed view of some consecutive fields of a `FieldStore`; `gap` bytes (a separator) may follow each.
 struct FieldsView {
     let bytes: UnsafeBufferPointer<UInt8>
     let ends: UnsafeBufferPointer<Int>
     let first: Int
     let count: Int
+    var gap = 0
 
     /// The bytes of field `index` (0-based, relative to `first`).
     @inline(__always)
     subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
         let position = first + index
-        let start = position == 0 ? 0 : ends[position - 1]
+        let start = position == 0 ? 0 : ends[position - 1] + gap
         return UnsafeBufferPointer(rebasing: bytes[start..<ends[position]])
     }
 
     /// The fields as strings (bytes that are not UTF-8 repaired), as `CSVRecord.strings` gives them.
     var strings: [String] { (0..<count).map { String(decoding: self[$0], as: UTF8.self) } }
 
-    /// The bytes from field `from` through field `through`, back to back.
+    /// The bytes from field `from` through field `through`, with the separators between them.
     func span(from: Int, through: Int) -> UnsafeBufferPointer<UInt8> {
-        let start = first + from == 0 ? 0 : ends[first + from - 1]
+        let start = first + from == 0 ? 0 : ends[first + from - 1] + gap
         return UnsafeBufferPointer(rebasing: bytes[start..<ends[first + through]])
     }
 

@@ -20,6 +20,8 @@ final class RowBatch {
         /// The record's `_line`.
         var line: Int
         var suspicious: Bool
+        /// True when no canonical field needs quotes.
+        var plain: Bool
     }
 
     var raw = FieldStore()
@@ -38,7 +40,7 @@ final class RowBatch {
     /// Adds a row (not normalized yet).
     func add(_ row: CSVRowView) {
         rows.append(Row(rawFirst: raw.count, rawCount: row.count, fileLine: row.line, canonicalFirst: -1,
-                        key: FastRecord.noKey, digest: 0, line: 0, suspicious: false))
+                        key: FastRecord.noKey, digest: 0, line: 0, suspicious: false, plain: false))
         raw.append(row)
     }
 
@@ -65,7 +67,7 @@ final class RowBatch {
                     let fields = FieldsView(bytes: raw.bytes, ends: raw.ends, first: row.rawFirst, count: row.rawCount)
                     let normalized = row.canonicalFirst < 0 ? nil : FieldsView(
                         bytes: canonical.bytes, ends: canonical.ends, first: row.canonicalFirst,
-                        count: CanonicalField.allCases.count)
+                        count: CanonicalField.allCases.count, gap: 1)
                     try body(row, fields, normalized)
                 }
             }
