@@ -46,11 +46,16 @@ struct TransformRun {
     /// order; a second thread reads and fast-normalizes the files while this one dedupes and writes.
     mutating func process(order: [Int], extractDirectory: String) throws {
         let files = order.map { (position: $0, path: extractDirectory + "/\(spec.sources[$0].name).csv") }
+        let branchFiles = files.filter { spec.sources[$0.position].role == .branch }
+        branchIndex.reserve(branchFiles.reduce(0) { $0 + TransformRun.estimatedRows(of: $1.path) })
         let reader = NormalizingReader(spec: spec, files: files, fastPath: fastPath)
         reader.start()
         defer { reader.stop() }
         for (position, path) in files { try process(sourceAt: position, path: path, from: reader) }
     }
+
+    /// About how many records an extract file holds (a low estimate: records are rarely under 160 bytes).
+    static func estimatedRows(of path: String) -> Int { FileStatus.size(path) / 160 }
 
     /// Dedupes and writes the records of the source at `position`, as `reader` hands them over.
     private mutating func process(sourceAt position: Int, path: String, from reader: NormalizingReader) throws {
@@ -64,7 +69,7 @@ struct TransformRun {
         let isBranch = pass.source.role == .branch
         if !isBranch { pass.attribute(with: attribution) }
         var index = DedupeIndex()
-        if isBranch { swap(&index, &branchIndex) }  // branch keys are shared by every branch source
+        if isBranch { swap(&index, &branchIndex) } else { index.reserve(TransformRun.estimatedRows(of: path)) }  // branch keys are shared by every branch source
         defer {
             if isBranch { swap(&index, &branchIndex) }
             if position == lastBranch { branchIndex = DedupeIndex() }  // authority records have their own

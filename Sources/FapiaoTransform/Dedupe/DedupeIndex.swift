@@ -31,6 +31,10 @@ struct DedupeIndex: Sendable {
     /// Keys held.
     var count: Int { kept.count }
 
+    /// Makes room for about `keys` keys up front (growing a large table costs a rehash and, meanwhile,
+    /// both tables' memory).
+    mutating func reserve(_ keys: Int) { kept.reserve(keys) }
+
     /// Records `key` for a record at `location` with `digest`, or reports the record kept before.
     mutating func admit(_ key: PackedKey, digest: UInt64, location: InputLocation, source: Int) -> DedupeVerdict {
         admit(key, digest: digest, file: fileID(location.file), line: location.line, source: source)

@@ -22,6 +22,16 @@ struct KeyTable: Sendable {
         entries = [Entry](repeating: KeyTable.emptyEntry, count: 1 << bits)
     }
 
+    /// Makes room for `keys` keys without growing (a no-op once the table holds any).
+    mutating func reserve(_ keys: Int) {
+        guard count == 0 else { return }
+        var wanted = bits
+        while (1 << wanted) * 3 < keys * 4 { wanted += 1 }
+        guard wanted > bits else { return }
+        bits = wanted
+        entries = [Entry](repeating: KeyTable.emptyEntry, count: 1 << bits)
+    }
+
     /// Stores `record` under `key` and returns nil, or returns the record stored before (table unchanged).
     mutating func claim(_ key: PackedKey, for record: KeptRecord) -> KeptRecord? {
         if (count + 1) * 4 > entries.count * 3 { grow() }

@@ -120,4 +120,9 @@ enum RecordFileAssembly {
 enum FileStatus {
     /// True when a file exists at `path`.
     static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+
+    /// The size in bytes of the file at `path`, 0 when there is none.
+    static func size(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
 }
