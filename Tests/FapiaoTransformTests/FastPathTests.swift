@@ -92,6 +92,17 @@ import FapiaoIO
         }
     }
 
+    @Test func moneyEdgeCasesAgree() {
+        let cases = ["1,23", ",123", "1,2345", "1234,567", "¥-1,234.5", "-¥1,234", "¥¥1", "--1", "-", "¥", ".", "-.5",
+                     "1.", "1,234,567.891", "123456789012345", "1234567890123456", "12,345,678,901,234,567", "¥1 234",
+                     "￥1,234.50", "1,234.50元", "(1,234.50)", "+5", "0.005", "0.004", "-0.00", "1.2.3", "１,２３４"]
+        var scratch: [UInt8] = []
+        for text in cases {
+            let fast = Self.withBytes(text) { ByteFields.money($0, scratch: &scratch) }
+            #expect(fast == nil || fast == MoneyNormalizer.parse(text), "\(text)")
+        }
+    }
+
     /// Realistic raw values of a field, in a few spellings (`variant` from 1).
     static func realistic(_ field: CanonicalField, _ variant: Int) -> String {
         let options: [String]
