@@ -30,6 +30,17 @@ final class Channel<Item>: @unchecked Sendable {
         return true
     }
 
+    /// Adds an item unless the channel is full or cancelled (never waits); false when it was not added.
+    @discardableResult
+    func offer(_ item: Item) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !cancelled, items.count - head < capacity else { return false }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
     /// The next item, waiting while the channel is empty; nil when the channel was cancelled.
     func receive() -> Item? {
         condition.lock()

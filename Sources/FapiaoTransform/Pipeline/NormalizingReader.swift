@@ -42,10 +42,10 @@ final class NormalizingReader: @unchecked Sendable {
     /// The next item (in order); nil only after `stop`.
     func next() -> ReaderItem? { items.receive() }
 
-    /// Gives a processed batch back for reuse.
+    /// Gives a processed batch back for reuse (or drops it, when enough are spare).
     func recycle(_ batch: RowBatch) {
         batch.removeAll()
-        _ = spare.send(batch)
+        spare.offer(batch)
     }
 
     /// Stops the thread (at once, wherever it is) and waits for it.
