@@ -13,7 +13,7 @@ struct FastNormalizer {
     private let width: Int
     private let branch: String
     private let dates: DateNormalizer
-    private let taxToleranceFen: Int64
+    let taxToleranceFen: Int64
     private var types: ByteMemo<[UInt8]>
     private var statuses: ByteMemo<[UInt8]>
     private var redFlags: ByteMemo<Bool?>
@@ -119,7 +119,7 @@ struct FastNormalizer {
     }
 
     /// The values the checks and the red flag need.
-    private struct Values {
+    struct Values {
         var date: IssueDate?
         var amount: Fen?, tax: Fen?, total: Fen?
         var rate: TaxRate?
@@ -171,26 +171,6 @@ struct FastNormalizer {
         return true
     }
 
-    /// The `suspicious_field` checks other than more decimals: taxpayer IDs, digital year, tax, total.
-    private func isSuspicious(_ values: Values) -> Bool {
-        let badSeller = record.withField(Order.sellerID) { !$0.isEmpty && TaxpayerID.form(ofBytes: $0) == nil }
-        let badBuyer = record.withField(Order.buyerID) { !$0.isEmpty && TaxpayerID.form(ofBytes: $0) == nil }
-        if badSeller || badBuyer { return true }
-        if let date = values.date {
-            let differs = record.withField(Order.digital) { digits in
-                digits.count == 20 && Int(digits[0] - 48) * 10 + Int(digits[1] - 48) != date.year % 100
-            }
-            if differs { return true }
-        }
-        if let rate = values.rate, let amount = values.amount, let tax = values.tax,
-           let expected = SuspiciousChecks.expectedTax(amount: amount, rate: rate),
-           (expected.value - tax.value).magnitude > taxToleranceFen.magnitude { return true }
-        if let amount = values.amount, let tax = values.tax, let total = values.total, amount + tax != total {
-            return true
-        }
-        return false
-    }
-
     /// The raw bytes of the canonical field at `order`; empty when the source does not map it.
     @inline(__always)
     private func raw(_ row: FieldsView, _ order: Int) -> UnsafeBufferPointer<UInt8> {
@@ -207,30 +187,5 @@ struct FastNormalizer {
             value = value * 10 + Int(byte - 48)
         }
         return value
-    }
-
-    private static let trueText = Array("true".utf8), falseText = Array("false".utf8)
-
-    /// Canonical field positions (`CanonicalField.order`, as literals for the hot loop; a test checks them).
-    enum Order {
-        static var code: Int { 1 }
-        static var number: Int { 2 }
-        static var digital: Int { 3 }
-        static var type: Int { 4 }
-        static var date: Int { 5 }
-        static var sellerID: Int { 6 }
-        static var sellerName: Int { 7 }
-        static var buyerID: Int { 8 }
-        static var buyerName: Int { 9 }
-        static var amount: Int { 10 }
-        static var tax: Int { 11 }
-        static var total: Int { 12 }
-        static var rate: Int { 13 }
-        static var status: Int { 14 }
-        static var isRed: Int { 15 }
-        static var originalKey: Int { 16 }
-        static var remark: Int { 17 }
-        /// The first field the duplicate digest leaves out.
-        static var branch: Int { 18 }
     }
 }
