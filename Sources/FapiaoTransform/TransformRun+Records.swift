@@ -25,7 +25,7 @@ extension TransformRun {
         let isBranch = pass.isBranch
         let sellerTaxID = canonical[FastNormalizer.Order.sellerID]
         let branch = isBranch ? nil : pass.attributedBranch(sellerTaxID)
-        let verdict = index.admit(record.key, digest: record.digest, file: pass.fileID(in: &index),
+        let verdict = index.admit(record.key!, digest: record.digest, file: pass.fileID(in: &index),
                                   line: record.line, source: pass.position)
         guard verdict == .first, !record.suspicious else {
             let raw = try RawRecord(row: row.strings, rowLine: record.fileLine, layout: layout, path: path)

@@ -22,8 +22,6 @@ extension FastNormalizer {
         return false
     }
 
-    /// The `is_red` values.
-    static let trueText = Array("true".utf8), falseText = Array("false".utf8)
 
     /// Canonical field positions (`CanonicalField.order`, as literals for the hot loop; a test checks them).
     enum Order {
@@ -46,5 +44,7 @@ extension FastNormalizer {
         static var remark: Int { 17 }
         /// The first field the duplicate digest leaves out.
         static var branch: Int { 18 }
+        /// The canonical fields.
+        static var fieldCount: Int { 19 }
     }
 }

@@ -147,7 +147,7 @@ struct FastNormalizer {
         record.appendField(statuses.value(for: raw(row, Order.status)))
         let sign = values.total ?? values.amount ?? .zero
         let isRed = redFlags.value(for: raw(row, Order.isRed)) ?? (sign < .zero)
-        record.appendField(isRed ? FastNormalizer.trueText : FastNormalizer.falseText)
+        record.appendField(isRed ? "true" : "false" as StaticString)
         guard appendOriginalKeyAndRemark(row) else { return false }
         record.appendField(branch)
         return true

@@ -61,6 +61,12 @@ struct FastRecord {
         endField()
     }
 
+    /// Appends a whole field from a literal.
+    mutating func appendField(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        endField()
+    }
+
     /// Appends a whole field.
     mutating func appendField(_ field: [UInt8]) {
         bytes.append(contentsOf: field)

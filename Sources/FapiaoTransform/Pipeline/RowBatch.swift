@@ -15,7 +15,7 @@ final class RowBatch {
         var fileLine: Int
         /// Index in `canonical` of the first canonical field, or -1 when the row takes the `String` path.
         var canonicalFirst: Int
-        var key: PackedKey
+        var key: PackedKey?
         var digest: UInt64
         /// The record's `_line`.
         var line: Int
@@ -40,23 +40,30 @@ final class RowBatch {
     /// Adds a row (not normalized yet).
     func add(_ row: CSVRowView) {
         rows.append(Row(rawFirst: raw.count, rawCount: row.count, fileLine: row.line, canonicalFirst: -1,
-                        key: FastRecord.noKey, digest: 0, line: 0, suspicious: false, plain: false))
+                        key: nil, digest: 0, line: 0, suspicious: false, plain: false))
         raw.append(row)
     }
 
     /// Runs the fast path on every row (rows it declines keep `canonicalFirst == -1`); nil normalizes none.
     func normalize(using fast: inout FastNormalizer?) {
         isNormalized = true
-        guard fast != nil else { return }
+        guard var normalizer = fast else { return }
+        fast = nil  // one owner while it works: no copy-on-write of its buffers
+        var canonical = FieldStore(), rows: [Row] = []  // locals: no exclusivity check per row
+        swap(&canonical, &self.canonical)
+        swap(&rows, &self.rows)
         raw.bytes.withUnsafeBufferPointer { bytes in
             raw.ends.withUnsafeBufferPointer { ends in
                 for index in rows.indices {
                     let view = FieldsView(bytes: bytes, ends: ends, first: rows[index].rawFirst,
                                           count: rows[index].rawCount)
-                    if fast!.normalize(view, appendingTo: &canonical) { fast!.describe(&rows[index]) }
+                    if normalizer.normalize(view, appendingTo: &canonical) { normalizer.describe(&rows[index]) }
                 }
             }
         }
+        swap(&canonical, &self.canonical)
+        swap(&rows, &self.rows)
+        fast = normalizer
     }
 
     /// Calls `body` with each row, its raw fields and, for a fast-path row, its canonical fields.
@@ -67,7 +74,7 @@ final class RowBatch {
                     let fields = FieldsView(bytes: raw.bytes, ends: raw.ends, first: row.rawFirst, count: row.rawCount)
                     let normalized = row.canonicalFirst < 0 ? nil : FieldsView(
                         bytes: canonical.bytes, ends: canonical.ends, first: row.canonicalFirst,
-                        count: CanonicalField.allCases.count, gap: 1)
+                        count: FastNormalizer.Order.fieldCount, gap: 1)
                     try body(row, fields, normalized)
                 }
             }
