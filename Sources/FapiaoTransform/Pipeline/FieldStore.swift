@@ -19,7 +19,7 @@ struct FieldStore {
     mutating func append(_ row: CSVRowView) {
         let base = bytes.count
         bytes.append(contentsOf: row.bytes)
-        for end in row.ends { ends.append(base + end) }
+        ends.append(contentsOf: row.ends.lazy.map { base + $0 })
     }
 
     /// Empties the store, keeping its capacity.
