@@ -69,7 +69,11 @@ struct TransformRun {
         let isBranch = pass.source.role == .branch
         if !isBranch { pass.attribute(with: attribution) }
         var index = DedupeIndex()
-        if isBranch { swap(&index, &branchIndex) } else { index.reserve(TransformRun.estimatedRows(of: path)) }  // branch keys are shared by every branch source
+        if isBranch {
+            swap(&index, &branchIndex)  // branch keys are shared by every branch source
+        } else {
+            index.reserve(TransformRun.estimatedRows(of: path))
+        }
         defer {
             if isBranch { swap(&index, &branchIndex) }
             if position == lastBranch { branchIndex = DedupeIndex() }  // authority records have their own

@@ -119,7 +119,7 @@ enum ByteText {
             } else {
                 return false
             }
-            if TextNormalizer.isInvisible(Unicode.Scalar(scalar)!) { continue }
+            if TextNormalizer.isInvisible(scalar) { continue }
             guard let folded = fold(scalar, folding) else { return false }
             body(folded)
         }
@@ -164,7 +164,7 @@ struct LineCollapser {
 
     @inline(__always)
     mutating func add(_ scalar: UInt32, to out: inout [UInt8]) {
-        if TextNormalizer.isSpace(Unicode.Scalar(scalar)!) {
+        if TextNormalizer.isSpace(scalar) {
             pendingSpace = out.count > start
         } else {
             if pendingSpace { out.append(0x20) }

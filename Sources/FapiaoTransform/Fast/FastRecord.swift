@@ -85,7 +85,11 @@ struct FastRecord {
         bytes.withUnsafeBufferPointer { bytes in
             var commas = 0
             for byte in bytes[base...] {
-                if byte == UInt8(ascii: ",") { commas += 1 } else if byte == 0x22 || byte == 0x0A || byte == 0x0D { return false }
+                if byte == UInt8(ascii: ",") {
+                    commas += 1
+                } else if byte == 0x22 || byte == 0x0A || byte == 0x0D {
+                    return false
+                }
             }
             return commas == fieldCount
         }
