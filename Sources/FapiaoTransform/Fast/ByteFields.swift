@@ -70,52 +70,46 @@ enum ByteFields {
 
     /// Appends a date as `YYYY-MM-DD` (`IssueDate.description`; years are 1900...2199).
     static func append(_ date: IssueDate, to out: inout [UInt8]) {
-        appendDigits(date.year, count: 4, to: &out)
-        out.append(UInt8(ascii: "-"))
-        appendDigits(date.month, count: 2, to: &out)
-        out.append(UInt8(ascii: "-"))
-        appendDigits(date.day, count: 2, to: &out)
+        let (year, month, day) = (date.year, date.month, date.day)
+        var text: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (
+            digit(year / 1000), digit(year / 100), digit(year / 10), digit(year), UInt8(ascii: "-"),
+            digit(month / 10), digit(month), UInt8(ascii: "-"), digit(day / 10), digit(day))
+        withUnsafeBytes(of: &text) { out.append(contentsOf: $0) }
     }
+
+    /// The ASCII digit of `value % 10`.
+    @inline(__always)
+    private static func digit<Number: BinaryInteger>(_ value: Number) -> UInt8 { UInt8(48 + value % 10) }
 
     /// Appends `Fen.description`: sign, whole yuan, two decimals.
     static func append(_ fen: Fen, to out: inout [UInt8]) {
-        let magnitude = fen.value.magnitude
-        if fen.value < 0 { out.append(UInt8(ascii: "-")) }
-        appendDecimal(magnitude / 100, to: &out)
-        out.append(UInt8(ascii: "."))
-        appendDigits(Int(magnitude % 100), count: 2, to: &out)
-    }
-
-    /// Appends a non-negative number in decimal.
-    static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[19 - count] = UInt8(48 + rest % 10)
+        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes, filled from the end
+        withUnsafeMutableBytes(of: &text) { buffer in
+            var index = buffer.count - 1
+            var rest = fen.value.magnitude
+            for _ in 0..<2 {
+                buffer[index] = digit(rest)
                 rest /= 10
-                count += 1
+                index -= 1
+            }
+            buffer[index] = UInt8(ascii: ".")
+            index -= 1
+            repeat {
+                buffer[index] = digit(rest)
+                rest /= 10
+                index -= 1
             } while rest > 0
-            out.append(contentsOf: buffer[(20 - count)...])
-        }
-    }
-
-    private static func appendDigits(_ value: Int, count: Int, to out: inout [UInt8]) {
-        var divisor = 1
-        for _ in 1..<count { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            out.append(UInt8(48 + rest / divisor))
-            rest %= divisor
-            divisor /= 10
+            if fen.value < 0 {
+                buffer[index] = UInt8(ascii: "-")
+                index -= 1
+            }
+            out.append(contentsOf: buffer[(index + 1)...])
         }
     }
 
     /// Removes every space (U+0020) from `out[start...]`.
     static func removeSpaces(from start: Int, in out: inout [UInt8]) {
+        guard out[start...].contains(0x20) else { return }
         var write = start
         for read in start..<out.count where out[read] != 0x20 {
             out[write] = out[read]
