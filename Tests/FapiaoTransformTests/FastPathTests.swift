@@ -92,6 +92,15 @@ import FapiaoIO
         }
     }
 
+    @Test func datesAreWrittenAsTheirDescription() async {
+        await propertyCheck(input: Gen.int(in: -25_567...84_000)) { day in  // 1900-01-01 ... 2199-12-31
+            let date = IssueDate(daysSinceEpoch: day)
+            var out: [UInt8] = []
+            ByteFields.append(date, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == date.description)
+        }
+    }
+
     @Test func moneyEdgeCasesAgree() {
         let cases = ["1,23", ",123", "1,2345", "1234,567", "¥-1,234.5", "-¥1,234", "¥¥1", "--1", "-", "¥", ".", "-.5",
                      "1.", "1,234,567.891", "123456789012345", "1234567890123456", "12,345,678,901,234,567", "¥1 234",
