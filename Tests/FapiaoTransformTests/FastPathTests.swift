@@ -101,6 +101,17 @@ import FapiaoIO
         }
     }
 
+    @Test func digestScanCountsCommasAndFindsQuotesAndBreaks() async {
+        await propertyCheck(count: 500, input: Self.text) { text in
+            let bytes = Array(text.utf8), ends = [bytes.count]
+            let scan = bytes.withUnsafeBufferPointer { fields in
+                ends.withUnsafeBufferPointer { RecordDigest.scan(fields: fields, ends: $0, from: 0) }
+            }
+            #expect(scan.commas == bytes.filter { $0 == UInt8(ascii: ",") }.count)
+            #expect(scan.quotesOrBreaks == bytes.contains { $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
+        }
+    }
+
     @Test func moneyEdgeCasesAgree() {
         let cases = ["1,23", ",123", "1,2345", "1234,567", "¥-1,234.5", "-¥1,234", "¥¥1", "--1", "-", "¥", ".", "-.5",
                      "1.", "1,234,567.891", "123456789012345", "1234567890123456", "12,345,678,901,234,567", "¥1 234",

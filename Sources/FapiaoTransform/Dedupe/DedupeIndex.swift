@@ -77,18 +77,43 @@ enum RecordDigest {
 
     /// The digest of fields given back to back in `fields`, field `i` ending at `ends[i] - base`.
     static func digest(fields: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>, from base: Int) -> UInt64 {
+        scan(fields: fields, ends: ends, from: base).digest
+    }
+
+    /// The digest, and in the same pass the commas in `fields` and whether it holds a quote, CR or LF (what
+    /// decides if a row needs quoting).
+    static func scan(fields: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>, from base: Int)
+        -> (digest: UInt64, commas: Int, quotesOrBreaks: Bool)
+    {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var commas = 0, special: UInt64 = 0
         let raw = UnsafeRawBufferPointer(fields)
         var offset = 0
         while offset + 8 <= raw.count {
-            hash = mix(hash, raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            hash = mix(hash, word)
+            commas += matches(word, UInt8(ascii: ",")).nonzeroBitCount
+            special |= matches(word, 0x22) | matches(word, 0x0A) | matches(word, 0x0D)
             offset += 8
         }
         var tail: UInt64 = 0
-        for index in offset..<raw.count { tail |= UInt64(raw[index]) << (8 * UInt64(index - offset)) }
+        for index in offset..<raw.count {
+            let byte = raw[index]
+            tail |= UInt64(byte) << (8 * UInt64(index - offset))
+            if byte == UInt8(ascii: ",") { commas += 1 }
+            if byte == 0x22 || byte == 0x0A || byte == 0x0D { special = 1 }
+        }
         hash = mix(hash, tail ^ UInt64(raw.count - offset) << 59)
         for end in ends { hash = mix(hash, UInt64(end - base)) }
-        return hash
+        return (hash, commas, special != 0)
+    }
+
+    /// The high bit of each byte of `word` that equals `byte`, the other bits clear.
+    @inline(__always)
+    private static func matches(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let x = word ^ (UInt64(byte) &* 0x0101_0101_0101_0101)
+        return ~(((x & low) &+ low) | x | low)
     }
 
     @inline(__always)

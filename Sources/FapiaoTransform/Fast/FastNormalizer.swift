@@ -84,8 +84,7 @@ struct FastNormalizer {
     private mutating func normalizeAppending(_ row: FieldsView) -> Bool {
         record.begin()
         guard normalizeFields(row) else { record.rollback(); return false }
-        record.digest = record.computeDigest()
-        record.isPlain = record.computeIsPlain()
+        record.computeDigestAndPlain()
         return true
     }
 

@@ -76,24 +76,8 @@ struct FastRecord {
     /// The start offset of field `index`.
     func start(of index: Int) -> Int { index == 0 ? base : ends[firstEnd + index - 1] + 1 }
 
-    /// True when no field needs quotes in a CSV row (set when normalization succeeds).
+    /// True when no field before `branch` needs quotes in a CSV row (set when normalization succeeds).
     var isPlain = false
-
-    /// True when no field needs quotes in a CSV row: the only commas are the separators, and there is no
-    /// quote, CR or LF.
-    func computeIsPlain() -> Bool {
-        bytes.withUnsafeBufferPointer { bytes in
-            var commas = 0
-            for byte in bytes[base...] {
-                if byte == UInt8(ascii: ",") {
-                    commas += 1
-                } else if byte == 0x22 || byte == 0x0A || byte == 0x0D {
-                    return false
-                }
-            }
-            return commas == fieldCount
-        }
-    }
 
     /// Calls `body` with the bytes of field `index`.
     func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
@@ -104,16 +88,18 @@ struct FastRecord {
     /// `RecordDigest.digest(canonicalRow:)` of the record (set when normalization succeeds).
     var digest: UInt64 = 0
 
-    /// `RecordDigest.digest(canonicalRow:)` of the record: the fields before `branch`.
-    func computeDigest() -> UInt64 {
+    /// Sets `digest` (`RecordDigest.digest(canonicalRow:)`: the fields before `branch`) and `isPlain`.
+    mutating func computeDigestAndPlain() {
         let count = FastNormalizer.Order.branch
-        return bytes.withUnsafeBufferPointer { bytes in
+        let scan = bytes.withUnsafeBufferPointer { bytes in
             ends.withUnsafeBufferPointer { ends in
-                RecordDigest.digest(fields: UnsafeBufferPointer(rebasing: bytes[base...ends[firstEnd + count - 1]]),
-                                    ends: UnsafeBufferPointer(rebasing: ends[firstEnd..<(firstEnd + count)]),
-                                    from: base)
+                RecordDigest.scan(fields: UnsafeBufferPointer(rebasing: bytes[base...ends[firstEnd + count - 1]]),
+                                  ends: UnsafeBufferPointer(rebasing: ends[firstEnd..<(firstEnd + count)]),
+                                  from: base)
             }
         }
+        digest = scan.digest
+        isPlain = !scan.quotesOrBreaks && scan.commas == count  // only the comma after each field
     }
 }
 
