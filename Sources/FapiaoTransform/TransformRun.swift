@@ -54,8 +54,9 @@ struct TransformRun {
         for (position, path) in files { try process(sourceAt: position, path: path, from: reader) }
     }
 
-    /// About how many records an extract file holds (a low estimate: records are rarely under 160 bytes).
-    static func estimatedRows(of path: String) -> Int { FileStatus.size(path) / 160 }
+    /// About how many records an extract file holds, on the low side (sample rows take about 240 bytes):
+    /// reserving too few costs one rehash, too many can double the table.
+    static func estimatedRows(of path: String) -> Int { FileStatus.size(path) / 256 }
 
     /// Dedupes and writes the records of the source at `position`, as `reader` hands them over.
     private mutating func process(sourceAt position: Int, path: String, from reader: NormalizingReader) throws {
