@@ -67,47 +67,57 @@ struct TransformRun {
         var pass = try SourcePass(source: source, position: position,
                                   output: source.role == .branch ? invoices : authority,
                                   rejects: rejectSpools[position], duplicates: duplicateSpools[position])
-        let isBranch = pass.source.role == .branch
-        if !isBranch { pass.attribute(with: attribution) }
         var index = DedupeIndex()
-        if isBranch {
+        if pass.isBranch {
             swap(&index, &branchIndex)  // branch keys are shared by every branch source
         } else {
+            pass.attribute(with: attribution)
             index.reserve(TransformRun.estimatedRows(of: path))
         }
         defer {
-            if isBranch { swap(&index, &branchIndex) }
+            if pass.isBranch { swap(&index, &branchIndex) }
             if position == lastBranch { branchIndex = DedupeIndex() }  // authority records have their own
         }
+        try consume(reader, path: path, pass: &pass, index: &index)
+        try pass.commit()
+    }
+
+    /// Handles what `reader` hands over for one source, up to its end.
+    private mutating func consume(_ reader: NormalizingReader, path: String, pass: inout SourcePass,
+                                  index: inout DedupeIndex) throws {
         var layout: RecordLayout?
         var fast: FastNormalizer?
-        reading: while true {
+        while true {
             switch reader.next() {
             case .header(let header)?:
                 layout = try RecordLayout(header: header, path: path)
                 fast = fastPath ? FastNormalizer(source: pass.source, header: header, spec: spec) : nil
             case .rows(let batch)?:
-                guard let layout else { break }
-                if !batch.isNormalized { batch.normalize(using: &fast) }
-                try batch.forEachRow { row, raw, canonical in
-                    if let canonical, pass.admitsInOrder(raw, line: row.line) {
-                        try handleFast(row, raw: raw, canonical: canonical, layout: layout, path: path, in: &pass,
-                                       index: &index)
-                    } else {
-                        try handleSlow(raw.strings, line: row.fileLine, layout: layout, path: path, in: &pass,
-                                       index: &index)
-                    }
-                }
+                if let layout { try handle(batch, layout: layout, fast: &fast, path: path, pass: &pass, index: &index) }
                 reader.recycle(batch)
             case .end?:
-                break reading
+                return
             case .failed(let error)?:
                 throw error
             case nil:
                 throw FapiaoError(code: "transform.internal", message: "the extract reader stopped early")
             }
         }
-        try pass.commit()
+    }
+
+    /// Handles a batch in order: each row on the fast path when it was normalized and is in order, else
+    /// the `String` way. Normalizes the batch first when the reader left that to this thread.
+    private mutating func handle(_ batch: RowBatch, layout: RecordLayout, fast: inout FastNormalizer?, path: String,
+                                 pass: inout SourcePass, index: inout DedupeIndex) throws {
+        if !batch.isNormalized { batch.normalize(using: &fast) }
+        try batch.forEachRow { row, raw, canonical in
+            if let canonical, pass.admitsInOrder(raw, line: row.line) {
+                try handleFast(row, raw: raw, canonical: canonical, layout: layout, path: path, in: &pass,
+                               index: &index)
+            } else {
+                try handleSlow(raw.strings, line: row.fileLine, layout: layout, path: path, in: &pass, index: &index)
+            }
+        }
     }
 
     /// Commits the kept-record files, assembles rejects and duplicates in pipeline order and writes the
