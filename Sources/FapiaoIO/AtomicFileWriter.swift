@@ -11,10 +11,13 @@ public final class AtomicFileWriter {
     private var buffer: [UInt8] = []
     private var committed = false
     private let flushThreshold = 1 << 20
+    private let durable: Bool
 
-    /// Creates the temporary file next to `path`.
-    public init(path: String) throws {
+    /// Creates the temporary file next to `path`. A writer that is not `durable` skips the fsync on commit
+    /// (for scratch files a run deletes anyway).
+    public init(path: String, durable: Bool = true) throws {
         self.path = path
+        self.durable = durable
         temporaryPath = path + ".tmp-\(getpid())"
         let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
@@ -64,7 +67,7 @@ public final class AtomicFileWriter {
     /// Flushes, fsyncs and renames the file into place.
     public func commit() throws {
         try flush()
-        guard fsync(descriptor) == 0 else {
+        guard !durable || fsync(descriptor) == 0 else {
             throw FapiaoError(code: "io.fsync", message: "cannot fsync \(path)", cause: String(cString: strerror(errno)))
         }
         close(descriptor)

@@ -6,15 +6,21 @@ public final class RecordFileWriter {
     /// Data rows written (the header not counted).
     public private(set) var rowCount = 0
 
-    /// Creates the file and writes the header.
-    public init(path: String, header: [String]) throws {
-        writer = try AtomicFileWriter(path: path)
+    /// Creates the file and writes the header; see `AtomicFileWriter` for `durable`.
+    public init(path: String, header: [String], durable: Bool = true) throws {
+        writer = try AtomicFileWriter(path: path, durable: durable)
         try writer.append { CSVFormatter.append(header, to: &$0) }
     }
 
     /// Writes one row.
     public func write(_ row: [String]) throws {
         try writer.append { CSVFormatter.append(row, to: &$0) }
+        rowCount += 1
+    }
+
+    /// Appends one complete row (its line break included) to the pending buffer; counts it.
+    func appendRow(_ body: (inout [UInt8]) -> Void) throws {
+        try writer.append(body)
         rowCount += 1
     }
 
@@ -39,23 +45,8 @@ public struct RecordFileReader {
     /// Calls `body` with the header, then with each row and its line; stops at the end of the file.
     /// Throws a `FapiaoError` (`stage.corrupt`) when the file is not well-formed.
     public func forEachRow(header: ([String]) throws -> Void, row: ([String], Int) throws -> Void) throws {
-        let reader = try FileChunkReader(path: path)
-        var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
-        var sawHeader = false
-        try withoutActuallyEscaping(header) { header in
-            try withoutActuallyEscaping(row) { row in
-                let handle: (CSVRecord) throws -> Void = { record in
-                    let strings = record.strings
-                    if sawHeader { try row(strings, record.line) } else { sawHeader = true; try header(strings) }
-                }
-                do {
-                    while try reader.withNextChunk({ try parser.feed($0, emit: handle) }) {}
-                    try parser.finish(emit: handle)
-                } catch let error as CSVParseError {
-                    throw FapiaoError(code: "stage.corrupt", message: "\(path) is not a well-formed record file: \(error)")
-                }
-            }
-        }
+        try RecordFileByteReader(path: path).forEachRow(header: { try header($0.strings) },
+                                                        row: { try row($0.strings, $0.line) })
     }
 
     /// Reads the whole file into memory (for small files such as findings).

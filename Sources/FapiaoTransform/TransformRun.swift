@@ -6,17 +6,25 @@ import FapiaoIO
 struct TransformRun {
     let spec: PipelineSpec
     let spool: Spool
-    private let invoices: RecordFileWriter
-    private let authority: RecordFileWriter
-    private let findings: FindingSorter
-    private let checks: SuspiciousChecks
+    let invoices: RecordFileWriter
+    let authority: RecordFileWriter
+    let findings: FindingSorter
+    let checks: SuspiciousChecks
     private var branchIndex = DedupeIndex()
-    private var attribution: BranchAttribution
+    var attribution: BranchAttribution
+    private let rejectSpools: [SpoolWriter]
+    private let duplicateSpools: [SpoolWriter]
+    /// The last branch source read (branch sources come first, in pipeline order).
+    private let lastBranch: Int?
     /// Counts per source, by pipeline position.
     var counts: [SourceCounts]
 
+    /// False when every record takes the `String` path.
+    let fastPath: Bool
+
     /// Opens the kept-record outputs.
-    init(spec: PipelineSpec, outputDirectory: String, spool: Spool) throws {
+    init(spec: PipelineSpec, outputDirectory: String, spool: Spool, fastPath: Bool = true) throws {
+        self.fastPath = fastPath
         self.spec = spec
         self.spool = spool
         invoices = try RecordFileWriter(path: outputDirectory + "/invoices.csv", header: Invoice.canonicalHeader)
@@ -25,90 +33,103 @@ struct TransformRun {
         checks = SuspiciousChecks(taxToleranceFen: spec.transform.taxToleranceFen)
         attribution = BranchAttribution(spec: spec)
         counts = spec.sources.map { SourceCounts(source: $0.name) }
+        lastBranch = spec.sources.indices.last { spec.sources[$0].role == .branch }
+        rejectSpools = spec.sources.indices.map {
+            SpoolWriter(path: spool.path("rejects", source: $0), header: RejectsFile.header)
+        }
+        duplicateSpools = spec.sources.indices.map {
+            SpoolWriter(path: spool.path("duplicates", source: $0), header: DuplicatesFile.header)
+        }
     }
 
-    /// Normalizes, validates and dedupes the extract file of the source at `index`.
-    mutating func process(sourceAt position: Int, path: String) throws {
+    /// Normalizes, validates and dedupes the extract file of each source at the positions `order`, in that
+    /// order; a second thread reads and fast-normalizes the files while this one dedupes and writes.
+    mutating func process(order: [Int], extractDirectory: String) throws {
+        let files = order.map { (position: $0, path: extractDirectory + "/\(spec.sources[$0].name).csv") }
+        let branchFiles = files.filter { spec.sources[$0.position].role == .branch }
+        branchIndex.reserve(branchFiles.reduce(0) { $0 + TransformRun.estimatedRows(of: $1.path) })
+        let reader = NormalizingReader(spec: spec, files: files, fastPath: fastPath)
+        reader.start()
+        defer { reader.stop() }
+        for (position, path) in files { try process(sourceAt: position, path: path, from: reader) }
+    }
+
+    /// About how many records an extract file holds, on the low side (sample rows take about 240 bytes):
+    /// reserving too few costs one rehash, too many can double the table.
+    static func estimatedRows(of path: String) -> Int { FileStatus.size(path) / 256 }
+
+    /// Dedupes and writes the records of the source at `position`, as `reader` hands them over.
+    private mutating func process(sourceAt position: Int, path: String, from reader: NormalizingReader) throws {
         guard FileStatus.exists(path) else {
             throw FapiaoError(code: "transform.missing_extract", message: "\(path) is missing; run extract first")
         }
-        var pass = try SourcePass(source: spec.sources[position], position: position, spool: spool)
-        let isBranch = pass.source.role == .branch
+        let source = spec.sources[position]
+        var pass = try SourcePass(source: source, position: position,
+                                  output: source.role == .branch ? invoices : authority,
+                                  rejects: rejectSpools[position], duplicates: duplicateSpools[position])
         var index = DedupeIndex()
-        if isBranch { swap(&index, &branchIndex) }  // branch keys are shared by every branch source
-        defer { if isBranch { swap(&index, &branchIndex) } }
-        var layout: RecordLayout?
-        try RecordFileReader(path: path).forEachRow(header: { layout = try RecordLayout(header: $0, path: path) },
-                                                    row: { row, line in
-            guard let layout else { return }
-            let raw = try RawRecord(row: row, rowLine: line, layout: layout, path: path)
-            try pass.checkOrder(raw.location, path: path, line: line)
-            counts[position].recordsIn += 1
-            try handle(raw, in: &pass, index: &index)
-        })
+        if pass.isBranch {
+            swap(&index, &branchIndex)  // branch keys are shared by every branch source
+        } else {
+            pass.attribute(with: attribution)
+            index.reserve(TransformRun.estimatedRows(of: path))
+        }
+        defer {
+            if pass.isBranch { swap(&index, &branchIndex) }
+            if position == lastBranch { branchIndex = DedupeIndex() }  // authority records have their own
+        }
+        try consume(reader, path: path, pass: &pass, index: &index)
         try pass.commit()
     }
 
-    private mutating func handle(_ raw: RawRecord, in pass: inout SourcePass, index: inout DedupeIndex) throws {
-        let position = pass.position
-        switch pass.normalizer.normalize(raw) {
-        case .rejected(let rejection):
-            let branch = pass.source.role == .branch
-                ? pass.source.name : attribution.branch(for: TaxpayerID.normalize(raw[.sellerTaxID]))
-            try pass.rejects.write([raw.location.source, raw.location.file, String(raw.location.line),
-                                    rejection.reason.rawValue, rejection.field.rawValue, raw.rejectText])
-            try findings.add(pass.factory.invalid(rejection, raw: raw, branch: branch))
-            counts[position].rejected += 1
-        case .kept(var record):
-            if pass.source.role == .authority { record.invoice.branch = attribution.branch(for: record.invoice.sellerTaxID) }
-            let row = record.invoice.canonicalRow
-            let verdict = index.admit(record.key, digest: RecordDigest.digest(canonicalRow: row), location: raw.location,
-                                      source: position)
-            if case .duplicate(let kept, let keptFile, let identical) = verdict {
-                try removeDuplicate(record.invoice, row: row, kept: kept, keptFile: keptFile, identical: identical,
-                                    in: &pass)
-            } else {
-                try keep(record, row: row, raw: raw, in: pass)
+    /// Handles what `reader` hands over for one source, up to its end.
+    private mutating func consume(_ reader: NormalizingReader, path: String, pass: inout SourcePass,
+                                  index: inout DedupeIndex) throws {
+        var layout: RecordLayout?
+        var fast: FastNormalizer?
+        while true {
+            switch reader.next() {
+            case .header(let header)?:
+                layout = try RecordLayout(header: header, path: path)
+                fast = fastPath ? FastNormalizer(source: pass.source, header: header, spec: spec) : nil
+            case .rows(let batch)?:
+                if let layout { try handle(batch, layout: layout, fast: &fast, path: path, pass: &pass, index: &index) }
+                reader.recycle(batch)
+            case .end?:
+                return
+            case .failed(let error)?:
+                throw error
+            case nil:
+                throw FapiaoError(code: "transform.internal", message: "the extract reader stopped early")
             }
         }
     }
 
-    private mutating func keep(_ record: NormalizedRecord, row: [String], raw: RawRecord, in pass: SourcePass) throws {
-        let invoice = record.invoice
-        try (pass.source.role == .branch ? invoices : authority).write(row)
-        if pass.source.role == .branch { attribution.noteKept(sellerTaxID: invoice.sellerTaxID, branch: pass.source.name) }
-        for value in checks.check(record) {
-            try findings.add(pass.factory.suspicious(value, invoice: invoice, asFound: raw[value.field]))
+    /// Handles a batch in order: each row on the fast path when it was normalized and is in order, else
+    /// the `String` way. Normalizes the batch first when the reader left that to this thread.
+    private mutating func handle(_ batch: RowBatch, layout: RecordLayout, fast: inout FastNormalizer?, path: String,
+                                 pass: inout SourcePass, index: inout DedupeIndex) throws {
+        if !batch.isNormalized { batch.normalize(using: &fast) }
+        try batch.forEachRow { row, raw, canonical in
+            if let canonical, pass.admitsInOrder(raw, line: row.line) {
+                try handleFast(row, raw: raw, canonical: canonical, layout: layout, path: path, in: &pass,
+                               index: &index)
+            } else {
+                try handleSlow(raw.strings, line: row.fileLine, layout: layout, path: path, in: &pass, index: &index)
+            }
         }
-        counts[pass.position].kept += 1
-    }
-
-    private mutating func removeDuplicate(_ invoice: Invoice, row: [String], kept: KeptRecord, keptFile: String,
-                                          identical: Bool, in pass: inout SourcePass) throws {
-        let keptLine = Int(kept.line)
-        try pass.duplicates.write(row + [keptFile, String(keptLine), identical ? "true" : "false"])
-        let keptSource = Int(kept.source)
-        if keptSource == pass.position {
-            try findings.add(pass.factory.duplicateInSource(invoice, keptFile: keptFile, keptLine: keptLine,
-                                                            identical: identical))
-        } else {
-            try findings.add(pass.factory.duplicateAcrossBranches(
-                invoice, keptSource: spec.sources[keptSource].name, keptFile: keptFile, keptLine: keptLine))
-        }
-        counts[pass.position].duplicates += 1
     }
 
     /// Commits the kept-record files, assembles rejects and duplicates in pipeline order and writes the
     /// sorted findings; returns the rows per output file.
-    func finish(outputDirectory: String) throws -> [String: Int] {
+    func finish(outputDirectory: String, extractRejects: [SpoolWriter]) throws -> [String: Int] {
         try invoices.commit()
         try authority.commit()
         let rejects = try RecordFileWriter(path: outputDirectory + "/rejects.csv", header: RejectsFile.header)
         let duplicates = try RecordFileWriter(path: outputDirectory + "/duplicates.csv", header: DuplicatesFile.header)
         for index in spec.sources.indices {
-            try RecordFileAssembly.mergeByLocation(spool.path("extract-rejects", source: index),
-                                                   spool.path("rejects", source: index), into: rejects)
-            try RecordFileAssembly.append(spool.path("duplicates", source: index), to: duplicates)
+            try RecordFileAssembly.mergeByLocation(extractRejects[index], rejectSpools[index], into: rejects)
+            try RecordFileAssembly.append(duplicateSpools[index], to: duplicates)
         }
         try rejects.commit()
         try duplicates.commit()
@@ -118,40 +139,3 @@ struct TransformRun {
     }
 }
 
-/// The per-source parts of a run: normalizer, finding factory, spool writers, and the order check.
-struct SourcePass {
-    let source: SourceSpec
-    let position: Int
-    let normalizer: RecordNormalizer
-    let factory: FindingFactory
-    let rejects: RecordFileWriter
-    let duplicates: RecordFileWriter
-    private var last: (file: String, line: Int)?
-
-    init(source: SourceSpec, position: Int, spool: Spool) throws {
-        self.source = source
-        self.position = position
-        normalizer = try RecordNormalizer(source: source)
-        factory = FindingFactory(source: source)
-        rejects = try RecordFileWriter(path: spool.path("rejects", source: position), header: RejectsFile.header)
-        duplicates = try RecordFileWriter(path: spool.path("duplicates", source: position),
-                                          header: DuplicatesFile.header)
-    }
-
-    /// Records must come in keep order: `_source` this source, `_file` ascending, `_line` ascending within a file.
-    mutating func checkOrder(_ location: InputLocation, path: String, line: Int) throws {
-        let inOrder = location.source == source.name
-            && last.map { $0.file < location.file || ($0.file == location.file && $0.line <= location.line) } ?? true
-        guard inOrder else {
-            throw FapiaoError(code: "transform.extract_order", location: InputLocation(source: source.name, file: path, line: line),
-                              message: "\(path):\(line) (\(location)) is out of source/file/line order; re-run extract")
-        }
-        last = (location.file, location.line)
-    }
-
-    /// Commits the spool files.
-    func commit() throws {
-        try rejects.commit()
-        try duplicates.commit()
-    }
-}

@@ -28,29 +28,37 @@ public enum TransformStage {
     /// Reads `extractDirectory`, writes into `outputDirectory` (an existing, empty staging folder).
     /// Throws a `FapiaoError` when an extract file is missing or malformed or an output cannot be written.
     public static func run(spec: PipelineSpec, extractDirectory: String, outputDirectory: String) throws -> TransformResult {
+        try run(spec: spec, extractDirectory: extractDirectory, outputDirectory: outputDirectory, fastPath: true)
+    }
+
+    /// `run`, with the byte fast path switched off when `fastPath` is false (every record the `String` way:
+    /// tests compare the two).
+    static func run(spec: PipelineSpec, extractDirectory: String, outputDirectory: String, fastPath: Bool) throws
+        -> TransformResult
+    {
         let spool = try Spool(outputDirectory: outputDirectory)
         defer { spool.remove() }
         let extractRejects = try ExtractRejects.split(
             path: extractDirectory + "/rejects.csv", spec: spec, spool: spool)
-        var run = try TransformRun(spec: spec, outputDirectory: outputDirectory, spool: spool)
+        var run = try TransformRun(spec: spec, outputDirectory: outputDirectory, spool: spool, fastPath: fastPath)
         let order = spec.sources.indices.filter { spec.sources[$0].role == .branch }
             + spec.sources.indices.filter { spec.sources[$0].role == .authority }
+        try run.process(order: order, extractDirectory: extractDirectory)
         for index in order {
-            try run.process(sourceAt: index, path: extractDirectory + "/\(spec.sources[index].name).csv")
-            run.counts[index].recordsIn += extractRejects[index]
-            run.counts[index].rejected += extractRejects[index]
+            run.counts[index].recordsIn += extractRejects[index].rowCount
+            run.counts[index].rejected += extractRejects[index].rowCount
         }
-        let outputs = try run.finish(outputDirectory: outputDirectory)
+        let outputs = try run.finish(outputDirectory: outputDirectory, extractRejects: extractRejects)
         return TransformResult(sources: run.counts, outputs: outputs)
     }
 }
 
 /// Splits `extract/rejects.csv` into one spool file per source, keeping its order.
 enum ExtractRejects {
-    /// Returns the rows per source (pipeline position); a missing file means extract rejected nothing.
-    static func split(path: String, spec: PipelineSpec, spool: Spool) throws -> [Int] {
-        let writers = try spec.sources.indices.map {
-            try RecordFileWriter(path: spool.path("extract-rejects", source: $0), header: RejectsFile.header)
+    /// Returns the spool of each source (pipeline position); a missing file means extract rejected nothing.
+    static func split(path: String, spec: PipelineSpec, spool: Spool) throws -> [SpoolWriter] {
+        let writers = spec.sources.indices.map {
+            SpoolWriter(path: spool.path("extract-rejects", source: $0), header: RejectsFile.header)
         }
         let positions = Dictionary(spec.sources.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         if FileStatus.exists(path) {
@@ -68,6 +76,6 @@ enum ExtractRejects {
             })
         }
         for writer in writers { try writer.commit() }
-        return writers.map(\.rowCount)
+        return writers
     }
 }

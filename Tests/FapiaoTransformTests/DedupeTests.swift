@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import FapiaoCore
 import FapiaoIO
@@ -34,18 +35,39 @@ import FapiaoIO
         #expect(RecordDigest.digest(canonicalRow: moved.canonicalRow) != RecordDigest.digest(canonicalRow: record.canonicalRow))
     }
 
-    @Test func mergeByLocationInterleavesTwoSortedFiles() throws {
+    @Test func mergeByLocationInterleavesTwoSortedSpools() throws {
         let fixture = try StageFixture()
         defer { fixture.remove() }
-        let a = fixture.output + "/a.csv", b = fixture.output + "/b.csv"
-        try RecordFileWriter.write(path: a, header: RejectsFile.header, rows: [
-            ["s", "f1", "2", "r", "", ""], ["s", "f1", "10", "r", "", ""], ["s", "f2", "1", "r", "", ""]])
-        try RecordFileWriter.write(path: b, header: RejectsFile.header, rows: [
-            ["s", "f1", "3", "e", "", ""], ["s", "f3", "1", "e", "", ""]])
+        let a = SpoolWriter(path: fixture.output + "/a.csv", header: RejectsFile.header)
+        let b = SpoolWriter(path: fixture.output + "/b.csv", header: RejectsFile.header)
+        for row in [["s", "f1", "2", "r", "", ""], ["s", "f1", "10", "r", "", ""], ["s", "f2", "1", "r", "", ""]] {
+            try a.write(row)
+        }
+        for row in [["s", "f1", "3", "e", "", ""], ["s", "f3", "1", "e", "", ""]] { try b.write(row) }
+        try a.commit()
+        try b.commit()
         let writer = try RecordFileWriter(path: fixture.output + "/out.csv", header: RejectsFile.header)
         #expect(try RecordFileAssembly.mergeByLocation(a, b, into: writer) == 5)
         try writer.commit()
         #expect(try fixture.rows("out.csv").map { "\($0[1]):\($0[2])" } == ["f1:2", "f1:3", "f1:10", "f2:1", "f3:1"])
+        #expect(!FileManager.default.fileExists(atPath: fixture.output + "/a.csv"))  // small: held in memory
+    }
+
+    @Test func spoolPastItsMemoryLimitGoesToAFile() throws {
+        let fixture = try StageFixture()
+        defer { fixture.remove() }
+        let path = fixture.output + "/big.csv"
+        let spool = SpoolWriter(path: path, header: RejectsFile.header)
+        let rows = (0..<2_000).map { ["s", "f", String($0), "reason", "field", "raw \($0), \"quoted\""] }
+        for row in rows { try spool.write(row) }
+        try spool.commit()
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(spool.rowCount == rows.count)
+        let cursor = try spool.cursor()
+        #expect(try cursor.next() == RejectsFile.header)
+        var read: [[String]] = []
+        while let row = try cursor.next() { read.append(row) }
+        #expect(read == rows)
     }
 
     @Test func rowCursorReadsAcrossChunkBoundaries() throws {

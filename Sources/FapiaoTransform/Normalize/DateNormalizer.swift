@@ -23,7 +23,11 @@ public struct DateNormalizer: Sendable {
     public func parse(_ raw: String) -> Parsed<IssueDate> {
         let text = TextNormalizer.clean(raw, folding: .nfkc)
         if text.isEmpty { return .empty }
-        let bytes = Array(text.utf8)[...]
+        return parse(cleaned: Array(text.utf8)[...])
+    }
+
+    /// Parses a date field already cleaned (`TextNormalizer.clean(_:folding: .nfkc)`) and not empty.
+    func parse(cleaned bytes: ArraySlice<UInt8>) -> Parsed<IssueDate> {
         for pattern in patterns {
             if let parsed = pattern.match(bytes) { return parsed }
         }

@@ -23,7 +23,12 @@ public enum MoneyNormalizer {
     public static func parse(_ raw: String) -> Parsed<ParsedMoney> {
         let text = TextNormalizer.clean(raw, folding: .nfkc)
         if text.isEmpty { return .empty }
-        var bytes = Array(text.utf8)
+        return parse(cleaned: Array(text.utf8))
+    }
+
+    /// Parses a money field already cleaned (`TextNormalizer.clean(_:folding: .nfkc)`) and not empty.
+    static func parse(cleaned: [UInt8]) -> Parsed<ParsedMoney> {
+        var bytes = cleaned
         bytes.removeAll { $0 == UInt8(ascii: " ") }
         guard let (negative, body) = stripMarks(bytes), let money = parseBody(body) else { return .invalid }
         return .value(negative ? ParsedMoney(fen: -money.fen, hadMoreDecimals: money.hadMoreDecimals) : money)

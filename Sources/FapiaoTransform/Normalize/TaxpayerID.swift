@@ -18,20 +18,30 @@ public enum TaxpayerID {
     }
 
     private static let usccAlphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY".utf8)
+    /// Byte → its value in `usccAlphabet`, or -1.
+    private static let usccValues: [Int] = (0..<256).map { byte in
+        usccAlphabet.firstIndex(of: UInt8(byte)) ?? -1
+    }
     private static let usccWeights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
     private static let residentWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     private static let residentChecks = Array("10X98765432".utf8)
 
     /// The form of a normalized ID, or nil when it is of none (empty and all-zero values are of none).
     public static func form(of id: String) -> Form? {
-        let bytes = Array(id.utf8)
+        var id = id
+        return id.withUTF8 { form(ofBytes: $0) }
+    }
+
+    /// `form(of:)` on the ID's UTF-8 bytes.
+    static func form(ofBytes bytes: UnsafeBufferPointer<UInt8>) -> Form? {
         guard !bytes.isEmpty, !bytes.allSatisfy({ $0 == UInt8(ascii: "0") }) else { return nil }
         switch bytes.count {
         case 18:
             if isResidentID(bytes) { return .residentID }
             return isUSCC(bytes) ? .uscc : nil
         case 20:
-            return bytes[18...].allSatisfy(isDigit) && isResidentID(Array(bytes[..<18])) ? .individualID : nil
+            return bytes[18...].allSatisfy(isDigit) && isResidentID(UnsafeBufferPointer(rebasing: bytes[..<18]))
+                ? .individualID : nil
         case 15:
             return bytes[..<6].allSatisfy(isDigit) && bytes[6...].allSatisfy({ isDigit($0) || isUpper($0) })
                 ? .legacyRegistration : nil
@@ -41,17 +51,18 @@ public enum TaxpayerID {
     }
 
     /// GB 32100-2015: 18 characters of the 31-symbol alphabet, the last a mod-31 check character.
-    static func isUSCC(_ bytes: [UInt8]) -> Bool {
+    static func isUSCC(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var sum = 0
-        for (index, byte) in bytes.prefix(17).enumerated() {
-            guard let value = usccAlphabet.firstIndex(of: byte) else { return false }
+        for index in 0..<17 {
+            let value = usccValues[Int(bytes[index])]
+            guard value >= 0 else { return false }
             sum += value * usccWeights[index]
         }
         return usccAlphabet[(31 - sum % 31) % 31] == bytes[17]
     }
 
     /// GB 11643: 17 digits and a mod-11 check character (`0-9` or `X`).
-    static func isResidentID(_ bytes: [UInt8]) -> Bool {
+    static func isResidentID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count == 18, bytes[..<17].allSatisfy(isDigit) else { return false }
         var sum = 0
         for index in 0..<17 { sum += Int(bytes[index] - 48) * residentWeights[index] }

@@ -54,8 +54,12 @@ public enum TextNormalizer {
 
     /// True for characters that carry no visible text: C0/C1 controls other than whitespace, zero-width
     /// spaces and joiners, the word joiner, bidi marks and embeddings, the BOM, the soft hyphen.
-    public static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
+    public static func isInvisible(_ scalar: Unicode.Scalar) -> Bool { isInvisible(scalar.value) }
+
+    /// `isInvisible` of a scalar value.
+    @inline(__always)
+    static func isInvisible(_ value: UInt32) -> Bool {
+        switch value {
         case 0x09...0x0D: return false
         case 0x00...0x1F, 0x7F...0x9F, 0xAD: return true
         case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0xFEFF: return true
@@ -102,8 +106,12 @@ public enum TextNormalizer {
     }
 
     /// Unicode `White_Space` (including U+3000 and line breaks), without a property-table lookup.
-    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool { isSpace(scalar.value) }
+
+    /// `isSpace` of a scalar value.
+    @inline(__always)
+    static func isSpace(_ value: UInt32) -> Bool {
+        switch value {
         case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
             return true
         default:

@@ -34,7 +34,7 @@ public enum UnicodeFolding {
     }
 
     /// The NFKC image of a scalar the fast path folds: full-width ASCII, the ideographic space, `￥`.
-    private static func fastCompatibilityFold(_ value: UInt32) -> Unicode.Scalar? {
+    static func fastCompatibilityFold(_ value: UInt32) -> Unicode.Scalar? {
         switch value {
         case 0xFF01...0xFF5E: return Unicode.Scalar(value - 0xFEE0)
         case 0x3000: return " "
@@ -44,7 +44,7 @@ public enum UnicodeFolding {
     }
 
     /// Scalars NFKC leaves alone and that never combine with a neighbour.
-    private static func isNFKCStable(_ value: UInt32) -> Bool {
+    static func isNFKCStable(_ value: UInt32) -> Bool {
         switch value {
         case 0xA5, 0x2212, 0x3001...0x3002, 0x3400...0x4DBF, 0x4E00...0x9FFF: return true
         default: return false
@@ -52,7 +52,7 @@ public enum UnicodeFolding {
     }
 
     /// Scalars NFC leaves alone and that never combine with a neighbour.
-    private static func isNFCStable(_ value: UInt32) -> Bool {
+    static func isNFCStable(_ value: UInt32) -> Bool {
         switch value {
         case 0..<0x300, 0x3000..<0x302A, 0x3030..<0x3099, 0x309B..<0x3100, 0x3400..<0x4DC0, 0x4E00..<0xA000,
              0xFF00..<0xFFF0:

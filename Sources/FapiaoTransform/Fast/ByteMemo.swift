@@ -1,0 +1,75 @@
+import FapiaoIO
+
+/// Remembers a pure function's results by the raw bytes of its argument, for fields with few distinct values
+/// (type, status, rate, red flag): an open-addressing table over one byte arena, so a hit makes no `String`.
+///
+/// Bounded: past `limit` keys it stops remembering and just computes.
+struct ByteMemo<Value> {
+    private var keys: [UInt8] = []
+    private var slots: [Int32]             // index into `entries`, or -1
+    private var entries: [(start: Int, count: Int, hash: UInt64, value: Value)] = []
+    private let limit: Int
+    private let compute: (String) -> Value
+
+    /// A memo of `compute`, applied to the bytes decoded as UTF-8 (as the `String` path reads them).
+    init(limit: Int = 4096, compute: @escaping (String) -> Value) {
+        self.limit = limit
+        self.compute = compute
+        slots = [Int32](repeating: -1, count: ByteMemo.capacity(for: limit))
+    }
+
+    private static func capacity(for limit: Int) -> Int {
+        var capacity = 16
+        while capacity < limit * 2 { capacity *= 2 }
+        return capacity
+    }
+
+    /// The value for `bytes`, computed once.
+    mutating func value(for bytes: UnsafeBufferPointer<UInt8>) -> Value {
+        let hash = ByteMemo.hash(bytes)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry < 0 { break }
+            if entries[entry].hash == hash, matches(entries[entry], bytes) { return entries[entry].value }
+            slot = (slot + 1) & mask
+        }
+        let value = compute(String(decoding: bytes, as: UTF8.self))
+        if entries.count < limit {
+            slots[slot] = Int32(entries.count)
+            entries.append((keys.count, bytes.count, hash, value))
+            keys.append(contentsOf: bytes)
+        }
+        return value
+    }
+
+    private func matches(_ entry: (start: Int, count: Int, hash: UInt64, value: Value),
+                         _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard entry.count == bytes.count else { return false }
+        return keys.withUnsafeBufferPointer { keys in
+            UnsafeBufferPointer(rebasing: keys[entry.start..<(entry.start + entry.count)]).hasSameBytes(as: bytes)
+        }
+    }
+
+    /// A 64-bit hash of the bytes, eight at a time.
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
+        let raw = UnsafeRawBufferPointer(bytes)
+        var offset = 0
+        while offset + 8 <= raw.count {
+            hash = mix(hash, raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset += 8
+        }
+        var tail: UInt64 = 0
+        for index in offset..<raw.count { tail |= UInt64(raw[index]) << (8 * UInt64(index - offset)) }
+        return mix(hash, tail)
+    }
+
+    @inline(__always)
+    private static func mix(_ hash: UInt64, _ word: UInt64) -> UInt64 {
+        let product = (hash ^ word).multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15)
+        return product.high ^ product.low
+    }
+}
