@@ -86,7 +86,7 @@ extension TransformRun {
         let keptLine = Int(kept.line)
         try pass.duplicates.write(row + [keptFile, String(keptLine), identical ? "true" : "false"])
         let keptSource = Int(kept.source)
-        if keptSource == pass.position {
+        if keptSource == pass.position || pass.source.role == .authority {
             try findings.add(pass.factory.duplicateInSource(invoice, keptFile: keptFile, keptLine: keptLine,
                                                             identical: identical))
         } else {

@@ -11,6 +11,8 @@ struct TransformRun {
     let findings: FindingSorter
     let checks: SuspiciousChecks
     private var branchIndex = DedupeIndex()
+    /// Keys kept by authority sources: a key in two authority sources is a duplicate_in_source of the later one.
+    private var authorityIndex = DedupeIndex()
     var attribution: BranchAttribution
     private let rejectSpools: [SpoolWriter]
     private let duplicateSpools: [SpoolWriter]
@@ -48,6 +50,8 @@ struct TransformRun {
         let files = order.map { (position: $0, path: extractDirectory + "/\(spec.sources[$0].name).csv") }
         let branchFiles = files.filter { spec.sources[$0.position].role == .branch }
         branchIndex.reserve(branchFiles.reduce(0) { $0 + TransformRun.estimatedRows(of: $1.path) })
+        let authorityFiles = files.filter { spec.sources[$0.position].role == .authority }
+        authorityIndex.reserve(authorityFiles.reduce(0) { $0 + TransformRun.estimatedRows(of: $1.path) })
         let reader = NormalizingReader(spec: spec, files: files, fastPath: fastPath)
         reader.start()
         defer { reader.stop() }
@@ -72,10 +76,10 @@ struct TransformRun {
             swap(&index, &branchIndex)  // branch keys are shared by every branch source
         } else {
             pass.attribute(with: attribution)
-            index.reserve(TransformRun.estimatedRows(of: path))
+            swap(&index, &authorityIndex)  // and authority keys by every authority source
         }
         defer {
-            if pass.isBranch { swap(&index, &branchIndex) }
+            if pass.isBranch { swap(&index, &branchIndex) } else { swap(&index, &authorityIndex) }
             if position == lastBranch { branchIndex = DedupeIndex() }  // authority records have their own
         }
         try consume(reader, path: path, pass: &pass, index: &index)
