@@ -19,7 +19,7 @@ $BIN samples --out "$OUT/chain" --branches "$BRANCHES" --invoices-per-branch "$P
 PIPE=$OUT/chain/pipeline.yaml
 mapfile -t FILES < <(find "$OUT/chain/exports" "$OUT/chain/authority" -type f | sort)
 COMPRESSED=$(cat "${FILES[@]}" | wc -c)
-INFLATED=$( (for f in "${FILES[@]}"; do gzip -dc "$f" 2>/dev/null || cat "$f"; done) | wc -c)
+INFLATED=$( (for f in "${FILES[@]}"; do gzip -dcf "$f" 2>/dev/null; done) | wc -c)
 INVOICES=$((BRANCHES * PER_BRANCH))
 
 # median of RUNS timings of a command (seconds); peak RSS of the last run in KB goes to $OUT/rss
@@ -27,13 +27,13 @@ median() {
   local times=()
   for _ in $(seq "$RUNS"); do
     /usr/bin/time -f "%e %M" -o "$OUT/time" "$@" >/dev/null 2>&1 || true
-    read -r secs rss < "$OUT/time"; times+=("$secs"); echo "$rss" > "$OUT/rss"
+    read -r secs rss < <(tail -n 1 "$OUT/time"); times+=("$secs"); echo "$rss" > "$OUT/rss"
   done
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 printf '%s\n' "${FILES[@]}" > "$OUT/files.txt"
-SERIAL=$(median sh -c 'while read -r f; do gzip -dc "$f" >/dev/null 2>&1; done < "$1"' _ "$OUT/files.txt")
-PARALLEL=$(median sh -c 'xargs -P 2 -n 4 sh -c '"'"'for f; do gzip -dc "$f" >/dev/null 2>&1; done'"'"' _ < "$1"' _ "$OUT/files.txt")
+SERIAL=$(median sh -c 'while read -r f; do gzip -dcf "$f" >/dev/null 2>&1; done < "$1"' _ "$OUT/files.txt")
+PARALLEL=$(median sh -c 'xargs -P 2 -n 4 sh -c '"'"'for f; do gzip -dcf "$f" >/dev/null 2>&1; done'"'"' _ < "$1"' _ "$OUT/files.txt")
 RUN=$(median "$BIN" run "$PIPE" --date $DATE); RUN_RSS=$(cat "$OUT/rss")
 EXTRACT=$(median "$BIN" extract "$PIPE" --date $DATE)
 TRANSFORM=$(median "$BIN" transform "$PIPE" --date $DATE)

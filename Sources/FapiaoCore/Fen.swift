@@ -12,15 +12,21 @@ public struct Fen: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Parses the canonical form written by `description`: optional `-`, digits, optional `.` and one or two
     /// decimals. Returns nil for anything else (grouping, currency signs, more decimals, overflow).
     public init?(canonical text: String) {
-        var utf8 = Array(text.utf8)
-        var negative = false
-        if utf8.first == UInt8(ascii: "-") { negative = true; utf8.removeFirst() }
-        guard let parsed = Fen.parseUnsigned(utf8) else { return nil }
-        value = negative ? -parsed : parsed
+        var text = text
+        guard let parsed = text.withUTF8({ Fen(canonicalBytes: $0) }) else { return nil }
+        self = parsed
     }
 
-    private static func parseUnsigned(_ bytes: [UInt8]) -> Int64? {
-        guard !bytes.isEmpty else { return nil }
+    /// `init(canonical:)` on UTF-8 bytes, for readers that never make a `String`.
+    public init?(canonicalBytes bytes: UnsafeBufferPointer<UInt8>) {
+        var index = 0, negative = false
+        if bytes.first == UInt8(ascii: "-") { negative = true; index = 1 }
+        guard index < bytes.count,
+              let magnitude = Fen.parseUnsigned(UnsafeBufferPointer(rebasing: bytes[index...])) else { return nil }
+        value = negative ? -magnitude : magnitude
+    }
+
+    private static func parseUnsigned(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         var whole: Int64 = 0, fraction: Int64 = 0, decimals = -1, sawDigit = false
         for byte in bytes {
             if byte == UInt8(ascii: ".") {

@@ -73,38 +73,7 @@ enum RecordRowReader {
 enum ByteParse {
     /// `Fen(canonical:)`: optional `-`, digits, optional `.` and one or two decimals.
     static func fen(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
-        var index = 0, negative = false
-        if bytes.first == UInt8(ascii: "-") { negative = true; index = 1 }
-        guard index < bytes.count else { return nil }
-        var whole: Int64 = 0, fraction: Int64 = 0, decimals = -1, sawDigit = false
-        while index < bytes.count {
-            let byte = bytes[index]
-            index += 1
-            if byte == UInt8(ascii: ".") {
-                guard decimals < 0 else { return nil }
-                decimals = 0
-                continue
-            }
-            guard byte >= 48, byte <= 57 else { return nil }
-            let digit = Int64(byte - 48)
-            sawDigit = true
-            if decimals >= 0 {
-                decimals += 1
-                guard decimals <= 2 else { return nil }
-                fraction = fraction * 10 + digit
-            } else {
-                let (times, o1) = whole.multipliedReportingOverflow(by: 10)
-                let (plus, o2) = times.addingReportingOverflow(digit)
-                guard !o1, !o2, plus <= Int64.max / 100 else { return nil }
-                whole = plus
-            }
-        }
-        guard sawDigit else { return nil }
-        if decimals == 1 { fraction *= 10 }
-        // `Fen(canonical:)` traps here for 92233720368547758.08 and above; this returns nil instead.
-        let (value, overflow) = (whole * 100).addingReportingOverflow(fraction)
-        guard !overflow else { return nil }
-        return negative ? -value : value
+        Fen(canonicalBytes: bytes)?.value
     }
 
     /// `Int(_:)` in base 10: an optional `+` or `-`, then one or more ASCII digits, no overflow.
