@@ -125,4 +125,33 @@ final class NightlyOperationsTests: XCTestCase {
         XCTAssertTrue(mail.contains("Z NOTICE night 2025-04-17: \(open) open discrepancies ("), mail)
         XCTAssertTrue(mail.hasSuffix("; report: \(runDirectory)/out/report.html\n"), mail)
     }
+
+    /// SIGKILL at moments spread over a run of a larger chain lands inside stages, not only at their edges.
+    func testAKillInTheMiddleOfAStageLeavesCompleteStages() throws {
+        let chain = root + "/chain"
+        XCTAssertEqual(try run(["samples", "--out", chain, "--branches", "8", "--invoices-per-branch", "1500"]).status, 0)
+        let pipeline = chain + "/pipeline.yaml"
+        let night = chain + "/work/sample-chain/2025-04-17"
+        for delay in [0.15, 0.4, 0.8, 1.2, 1.8] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CommandRunner.executable)
+            process.arguments = ["run", pipeline, "--date", "2025-04-17"]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            for stage in ["extract", "transform", "out"] where FileManager.default.fileExists(atPath: night + "/" + stage) {
+                XCTAssertTrue(FileManager.default.fileExists(atPath: night + "/" + stage + "/manifest.json"),
+                              "\(stage) incomplete after a kill at \(delay) s")
+            }
+        }
+        let rerun = try run(["run", pipeline, "--date", "2025-04-17"])
+        XCTAssertEqual(rerun.status, 0, rerun.stderr)
+        let truth = try XCTUnwrap(JSONSerialization.jsonObject(
+            with: try XCTUnwrap(FileManager.default.contents(atPath: chain + "/truth.json"))) as? [String: Any])
+        let summary = try XCTUnwrap(JSONSerialization.jsonObject(
+            with: try XCTUnwrap(FileManager.default.contents(atPath: night + "/out/summary.json"))) as? [String: Any])
+        XCTAssertEqual(summary["counts"] as? [String: Int], truth["counts"] as? [String: Int])
+    }
 }
