@@ -6,8 +6,14 @@ import Darwin
 import FapiaoCore
 import FapiaoIO
 
-/// The rows of the canonical dataset, held as their encoded CSV bytes in one buffer (about the size of the
-/// input files, with no per-field strings), written sorted by invoice key, then source, then the row's bytes.
+/// The rows of the canonical dataset as their encoded CSV bytes, written sorted by invoice key, then source,
+/// then the row's bytes.
+///
+/// Rows are collected in one buffer. Without a spill folder (tests, small tools) the whole dataset stays there
+/// and is sorted in place. With one (load passes its staging folder), the buffer is bounded: each time it holds
+/// `runLimit` bytes its rows are sorted and appended as a *run* to a `SpillFile`, and the buffer is reused.
+/// Reading the rows back (`write(path:)`, `forEachRow`) then merges the sorted runs (k-way, a binary heap),
+/// which yields exactly the order of the in-memory sort: the order is total (ties are identical rows).
 struct CanonicalRowStore: Sendable {
     private struct Entry: Sendable {
         var start: Int
@@ -16,6 +22,10 @@ struct CanonicalRowStore: Sendable {
         var source: Int32
     }
 
+    /// Bytes of canonical rows collected before they are sorted and spilled as one run (64 MiB by default:
+    /// about 250,000 rows; ~20 runs at 24 × 200,000 invoices).
+    static let defaultRunLimit = 64 << 20
+
     private var bytes: [UInt8] = []
     private var entries: [Entry] = []
     private var sources: [String] = []
@@ -23,22 +33,45 @@ struct CanonicalRowStore: Sendable {
     /// The sources' bytes (few: one per pipeline source), and the source of the last byte row added.
     private var sourceBytes: [[UInt8]] = []
     private var lastSource: Int32 = -1
-    /// Entry positions in output order, once `sort()` ran.
+    /// Entry positions in output order, once `sort()` ran (in-memory case only).
     private var order: [Int32] = []
+    /// Where full buffers are spilled (nil: never spill), the buffer bound, and the spill file once created.
+    private let spillDirectory: String?
+    private let runLimit: Int
+    private var spill: SpillFile?
+    /// The spilled runs (byte ranges of `spill`, each sorted) and the rows they hold.
+    private var runs: [Range<Int>] = []
+    private var spilledCount = 0
+    /// Each source's rank by name, fixed by `sort()` for merging.
+    private var mergeRanks: [Int] = []
+
+    /// A store that keeps every row in memory.
+    init() { self.init(spillDirectory: nil) }
+
+    /// A store that spills sorted runs of `runLimit` bytes to a temporary file in `spillDirectory` (the file is
+    /// unlinked as soon as it is created; its space is freed when the last copy of the store is gone).
+    init(spillDirectory: String?, runLimit: Int = CanonicalRowStore.defaultRunLimit) {
+        self.spillDirectory = spillDirectory
+        self.runLimit = max(runLimit, 1)
+    }
 
     /// Rows held.
-    var count: Int { entries.count }
+    var count: Int { spilledCount + entries.count }
+
+    /// Whether some rows went to the spill file (for tests).
+    var spilledRuns: Int { runs.count }
 
     /// Adds one canonical row (`Invoice.canonicalRow`).
-    mutating func append(_ invoice: Invoice) {
+    mutating func append(_ invoice: Invoice) throws {
         let start = bytes.count
         CSVFormatter.append(invoice.canonicalRow, to: &bytes)
         entries.append(Entry(start: start, length: Int32(bytes.count - start),
                              keyLength: Int32(invoice.key.utf8.count), source: sourceIndex(invoice.origin.source)))
+        try spillIfFull()
     }
 
     /// Adds a canonical record-file row, written as `append(Invoice(canonicalRow:))` would write it.
-    mutating func append(_ row: RecordRow, _ values: CanonicalRowValues) {
+    mutating func append(_ row: RecordRow, _ values: CanonicalRowValues) throws {
         let start = bytes.count
         let keyLength = CanonicalBytes.append(row, values: values, to: &bytes)
         let source = row[CanonicalRowValues.Column.source]
@@ -47,6 +80,7 @@ struct CanonicalRowStore: Sendable {
         }
         entries.append(Entry(start: start, length: Int32(bytes.count - start), keyLength: Int32(keyLength),
                              source: lastSource))
+        try spillIfFull()
     }
 
     private mutating func sourceIndex(_ source: String) -> Int32 {
@@ -59,20 +93,39 @@ struct CanonicalRowStore: Sendable {
     }
 
     /// Fixes the output order: invoice key (bytes), then source name, then the whole row.
-    mutating func sort() {
+    mutating func sort() throws {
+        if runs.isEmpty {
+            order = sortedEntries()
+        } else {
+            if !entries.isEmpty { try spillRun() }
+            bytes = []; entries = []
+            mergeRanks = sourceRanks()
+        }
+    }
+
+    /// Entry positions of the buffered rows in output order.
+    private func sortedEntries() -> [Int32] {
         var sorted = entries.indices.map { Int32($0) }
         let sourceRank = sourceRanks()
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             sorted.sort { x, y in
                 let a = entries[Int(x)], b = entries[Int(y)]
-                let byKey = compare(base + a.start, Int(a.keyLength), base + b.start, Int(b.keyLength))
-                if byKey != 0 { return byKey < 0 }
-                if a.source != b.source { return sourceRank[Int(a.source)] < sourceRank[Int(b.source)] }
-                return compare(base + a.start, Int(a.length), base + b.start, Int(b.length)) < 0
+                return CanonicalRowStore.precedes(base + a.start, Int(a.length), Int(a.keyLength), sourceRank[Int(a.source)],
+                                                  base + b.start, Int(b.length), Int(b.keyLength), sourceRank[Int(b.source)])
             }
         }
-        order = sorted
+        return sorted
+    }
+
+    /// The output order of two rows (bytes, length, key length, source rank).
+    @inline(__always)
+    fileprivate static func precedes(_ a: UnsafePointer<UInt8>, _ aLength: Int, _ aKey: Int, _ aRank: Int,
+                                     _ b: UnsafePointer<UInt8>, _ bLength: Int, _ bKey: Int, _ bRank: Int) -> Bool {
+        let byKey = compare(a, aKey, b, bKey)
+        if byKey != 0 { return byKey < 0 }
+        if aRank != bRank { return aRank < bRank }
+        return compare(a, aLength, b, bLength) < 0
     }
 
     /// Each source's position among the sources sorted by their UTF-8 bytes.
@@ -84,32 +137,224 @@ struct CanonicalRowStore: Sendable {
     }
 
     /// Byte-wise lexicographic comparison (negative, zero, positive), as `lexicographicallyPrecedes` orders.
-    private func compare(_ a: UnsafePointer<UInt8>, _ aCount: Int, _ b: UnsafePointer<UInt8>, _ bCount: Int) -> Int {
+    @inline(__always)
+    private static func compare(_ a: UnsafePointer<UInt8>, _ aCount: Int, _ b: UnsafePointer<UInt8>, _ bCount: Int) -> Int {
         let common = memcmp(a, b, min(aCount, bCount))
         return common != 0 ? Int(common) : aCount - bCount
+    }
+
+    // MARK: Spilling
+
+    private mutating func spillIfFull() throws {
+        if spillDirectory != nil, bytes.count >= runLimit { try spillRun() }
+    }
+
+    /// Sorts the buffered rows and appends them to the spill file as one run (each row: its length, key length
+    /// and source as three `UInt32`s, then its bytes), then empties the buffer, keeping its capacity.
+    private mutating func spillRun() throws {
+        guard let spillDirectory else { return }
+        if spill == nil { spill = try SpillFile(directory: spillDirectory) }
+        guard let spill else { return }
+        let start = spill.size
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(1 << 20)
+        for position in sortedEntries() {
+            let entry = entries[Int(position)]
+            for value in [UInt32(entry.length), UInt32(entry.keyLength), UInt32(entry.source)] {
+                withUnsafeBytes(of: value.littleEndian) { chunk.append(contentsOf: $0) }
+            }
+            chunk.append(contentsOf: bytes[entry.start..<(entry.start + Int(entry.length))])
+            if chunk.count >= 1 << 20 { try spill.append(chunk); chunk.removeAll(keepingCapacity: true) }
+        }
+        try spill.append(chunk)
+        runs.append(start..<spill.size)
+        spilledCount += entries.count
+        bytes.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: Reading in order
+
+    /// Calls `body` with each row's bytes (with its line break), in sorted order.
+    private func forEachSorted(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        if let spill, !runs.isEmpty {
+            var merge = try RunMerge(file: spill, runs: runs, ranks: mergeRanks)
+            try merge.forEach(body)
+            return
+        }
+        try bytes.withUnsafeBufferPointer { all in
+            for position in order {
+                let entry = entries[Int(position)]
+                try body(UnsafeBufferPointer(rebasing: all[entry.start..<(entry.start + Int(entry.length))]))
+            }
+        }
     }
 
     /// Writes `canonical.csv` (canonical header, rows in sorted order) atomically.
     func write(path: String) throws {
         let writer = try AtomicFileWriter(path: path)
         try writer.append { CSVFormatter.append(Invoice.canonicalHeader, to: &$0) }
-        for position in order {
-            let entry = entries[Int(position)]
-            try writer.append { $0.append(contentsOf: bytes[entry.start..<(entry.start + Int(entry.length))]) }
-        }
+        try forEachSorted { row in try writer.append { $0.append(contentsOf: row) } }
         try writer.commit()
     }
 
     /// Calls `body` with each row, in sorted order, as a borrowed byte row.
     func forEachRow(_ body: (RecordRow) throws -> Void) throws {
         var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
-        try bytes.withUnsafeBufferPointer { all in
-            for position in order {
-                let entry = entries[Int(position)]
-                let row = UnsafeBufferPointer(rebasing: all[entry.start..<(entry.start + Int(entry.length))])
-                try parser.feedRows(row) { try body(RecordRow(view: $0)) }
+        try forEachSorted { row in try parser.feedRows(row) { try body(RecordRow(view: $0)) } }
+        try parser.finishRows { try body(RecordRow(view: $0)) }
+    }
+}
+
+/// A temporary file holding sorted runs of canonical rows. It is unlinked right after it is created, so it never
+/// shows in (or outlives) the staging folder; the descriptor keeps its data until the last reference is gone.
+/// Appended to by one owner before sorting; afterwards only read with `pread`, which is safe from any thread.
+final class SpillFile: @unchecked Sendable {
+    private let descriptor: Int32
+    /// Bytes written so far.
+    private(set) var size = 0
+
+    /// Creates and unlinks `<directory>/.canonical-spill-XXXXXX`.
+    init(directory: String) throws {
+        var template = Array("\(directory)/.canonical-spill-XXXXXX".utf8CString)
+        descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { throw SpillFile.failure("create a temporary file in \(directory)") }
+        _ = template.withUnsafeBufferPointer { unlink($0.baseAddress!) }
+    }
+
+    /// Appends bytes at the end.
+    func append(_ data: [UInt8]) throws {
+        try data.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let written = pwrite(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(size + done))
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else { throw SpillFile.failure("write the canonical spill file") }
+                done += written
             }
         }
-        try parser.finishRows { try body(RecordRow(view: $0)) }
+        size += data.count
+    }
+
+    /// Reads up to `count` bytes at `offset` into `destination`; returns how many were read.
+    func read(into destination: UnsafeMutableRawPointer, count: Int, at offset: Int) throws -> Int {
+        while true {
+            let got = pread(descriptor, destination, count, off_t(offset))
+            if got < 0, errno == EINTR { continue }
+            guard got >= 0 else { throw SpillFile.failure("read the canonical spill file") }
+            return got
+        }
+    }
+
+    private static func failure(_ what: String) -> FapiaoError {
+        FapiaoError(code: "load.spill_failed", message: "could not \(what); check free disk space in the work folder",
+                    cause: String(cString: strerror(errno)))
+    }
+
+    deinit { close(descriptor) }
+}
+
+/// Merges sorted runs of a `SpillFile` in output order (a binary min-heap of run cursors).
+private struct RunMerge {
+    /// One run being read: a window of buffered bytes and the row at its head.
+    final class Cursor {
+        let file: SpillFile
+        private var next: Int
+        private let end: Int
+        private var buffer: UnsafeMutableRawPointer
+        private var capacity: Int
+        private var head = 0, tail = 0
+        /// The current row: bytes, length, key length, source.
+        private(set) var row: UnsafePointer<UInt8>
+        private(set) var length = 0, keyLength = 0, source = 0
+        private var consumed = 0
+
+        init(file: SpillFile, run: Range<Int>, capacity: Int) {
+            self.file = file; next = run.lowerBound; end = run.upperBound; self.capacity = capacity
+            buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+            row = UnsafePointer(buffer.assumingMemoryBound(to: UInt8.self))
+        }
+
+        deinit { buffer.deallocate() }
+
+        /// Moves to the next row of the run; false at its end.
+        func advance() throws -> Bool {
+            head += consumed; consumed = 0
+            guard try fill(12) else { return false }
+            length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: head, as: UInt32.self)))
+            keyLength = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: head + 4, as: UInt32.self)))
+            source = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: head + 8, as: UInt32.self)))
+            guard try fill(12 + length) else {
+                throw FapiaoError(code: "load.spill_failed", message: "the canonical spill file ended inside a row")
+            }
+            row = UnsafePointer((buffer + head + 12).assumingMemoryBound(to: UInt8.self))
+            consumed = 12 + length
+            return true
+        }
+
+        /// Makes at least `count` unread bytes available (moving the unread ones to the front, growing the
+        /// buffer for a row longer than it); false when the run ends first.
+        private func fill(_ count: Int) throws -> Bool {
+            if tail - head >= count { return true }
+            if head > 0 {
+                (buffer).copyMemory(from: buffer + head, byteCount: tail - head)
+                tail -= head; head = 0
+            }
+            if count > capacity {
+                let larger = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 8)
+                larger.copyMemory(from: buffer, byteCount: tail)
+                buffer.deallocate()
+                buffer = larger; capacity = count
+            }
+            while tail < count, next < end {
+                let got = try file.read(into: buffer + tail, count: min(capacity - tail, end - next), at: next)
+                guard got > 0 else { break }
+                tail += got; next += got
+            }
+            return tail >= count
+        }
+    }
+
+    private var heap: [Cursor] = []
+    private let ranks: [Int]
+
+    /// Opens every run (256 KiB read buffer each) and reads its first row.
+    init(file: SpillFile, runs: [Range<Int>], ranks: [Int]) throws {
+        self.ranks = ranks
+        for run in runs {
+            let cursor = Cursor(file: file, run: run, capacity: 256 << 10)
+            if try cursor.advance() { heap.append(cursor) }
+        }
+        for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
+    }
+
+    private func precedes(_ a: Cursor, _ b: Cursor) -> Bool {
+        CanonicalRowStore.precedes(a.row, a.length, a.keyLength, ranks[a.source],
+                                   b.row, b.length, b.keyLength, ranks[b.source])
+    }
+
+    private mutating func siftDown(_ start: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var smallest = parent
+            if left < heap.count, precedes(heap[left], heap[smallest]) { smallest = left }
+            if right < heap.count, precedes(heap[right], heap[smallest]) { smallest = right }
+            if smallest == parent { return }
+            heap.swapAt(parent, smallest)
+            parent = smallest
+        }
+    }
+
+    /// Calls `body` with every row of every run, smallest first.
+    mutating func forEach(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        while let first = heap.first {
+            try body(UnsafeBufferPointer(start: first.row, count: first.length))
+            if try !first.advance() {
+                heap.swapAt(0, heap.count - 1)
+                heap.removeLast()
+            }
+            siftDown(0)
+        }
     }
 }

@@ -106,7 +106,8 @@ public enum LoadStage {
         let spec = request.spec
         let stageFindings = try LoadInputs.readFindings(paths: [paths.extractFindings, paths.transformFindings])
         let rejects = try LoadInputs.readRejects(path: paths.rejects, branchSources: Set(spec.branchSources.map(\.name)))
-        let reconciler = Reconciler(spec: spec, facts: InputFacts(findings: stageFindings), rejects: rejects)
+        let reconciler = Reconciler(spec: spec, facts: InputFacts(findings: stageFindings), rejects: rejects,
+                                    spillDirectory: request.outputDirectory)
         let reconciliation = try reconciler.run(branchPath: paths.branchInvoices, authorityPath: paths.authorityInvoices)
         try requireAuthority(spec: spec, facts: reconciler.facts, kept: reconciliation.authorityInvoices)
         return (stageFindings, reconciliation)

@@ -31,6 +31,9 @@ struct Reconciler {
     var spec: PipelineSpec
     var facts: InputFacts
     var rejects: RejectIndex
+    /// Where the canonical rows spill sorted runs once they outgrow `CanonicalRowStore.defaultRunLimit`
+    /// (load's staging folder; the spill file is unlinked at once). Nil keeps every row in memory.
+    var spillDirectory: String? = nil
 
     private struct PendingStatus { var invoice: Invoice; var entry: Int }
 
@@ -42,14 +45,15 @@ struct Reconciler {
     func run(branchPath: String, authorityPath: String) throws -> Reconciliation {
         var index = AuthorityIndex()
         try LoadInputs.forEachCanonicalRow(path: authorityPath) { try index.add($0, $1) }
-        var result = Reconciliation(authorityInvoices: index.count)
+        var result = Reconciliation(canonical: CanonicalRowStore(spillDirectory: spillDirectory),
+                                    authorityInvoices: index.count)
         var matched = [Bool](repeating: false, count: index.count)
         var branchReds = RedLedger()
         var sellers = SellerSources()
         var pending: [PendingStatus] = []
         try LoadInputs.forEachCanonicalRow(path: branchPath) { row, values in
             result.branchInvoices += 1
-            result.canonical.append(row, values)
+            try result.canonical.append(row, values)
             if CanonicalRowValues.isRedWithOriginal(row) { branchReds.add(try LoadInputs.invoice(row)) }
             sellers.add(row)
             guard let entry = index.lookup(row) else { return missing(try LoadInputs.invoice(row), into: &result) }
@@ -67,9 +71,9 @@ struct Reconciler {
             defer { position += 1 }
             guard position < matched.count, !matched[position] else { return }
             let invoice = try LoadInputs.invoice(row)
-            authorityOnly(invoice, branch: attribution.branch(for: invoice), into: &result)
+            try authorityOnly(invoice, branch: attribution.branch(for: invoice), into: &result)
         }
-        result.canonical.sort()
+        try result.canonical.sort()
         return result
     }
 
@@ -112,11 +116,11 @@ struct Reconciler {
         }
     }
 
-    private func authorityOnly(_ invoice: Invoice, branch: String, into result: inout Reconciliation) {
+    private func authorityOnly(_ invoice: Invoice, branch: String, into result: inout Reconciliation) throws {
         var attributed = invoice
         if attributed.branch.isEmpty { attributed.branch = branch }
         result.authorityOnly += 1
-        result.canonical.append(attributed)
+        try result.canonical.append(attributed)
         let row = ReconciliationMessages.missingInBranches(attributed, branch: attributed.branch, cause: cause(for: attributed))
         result.findings.append(Finding(row: row, stakeFen: invoice.total?.value.magnitudeFen ?? 0))
     }
