@@ -101,14 +101,19 @@ struct PipelineYAML {
         return lines
     }
 
-    private func authoritySource() -> [String] {
+    /// The authority export's columns as the pipeline maps them (the CSV export and the xlsx workbook alike).
+    static var authorityColumns: [(CanonicalField, String)] {
         let header = AuthorityExport.header
-        let fields: [(CanonicalField, String)] = [
+        return [
             (.invoiceCode, header[1]), (.invoiceNumber, header[2]), (.digitalNumber, header[3]), (.invoiceType, header[13]),
             (.issueDate, header[8]), (.sellerTaxID, header[4]), (.sellerName, header[5]), (.buyerTaxID, header[6]),
             (.buyerName, header[7]), (.amount, header[9]), (.tax, header[10]), (.total, header[11]),
             (.status, header[14]), (.remark, header[18]),
         ]
+    }
+
+    private func authoritySource() -> [String] {
+        let fields = PipelineYAML.authorityColumns
         var lines = [
             "  # The e-tax bureau's full invoice query export, downloaded each night. 是否正数发票 (\"is a blue invoice\") is",
             "  # deliberately not mapped to is_red (its 是 means blue); is_red then follows the sign of the total.",

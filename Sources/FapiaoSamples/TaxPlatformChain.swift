@@ -44,13 +44,7 @@ extension SampleChain {
 extension PipelineYAML {
     /// The two authority sources of a tax-platform chain: the workbook first, then the XML files.
     func taxPlatformSources() -> [String] {
-        let header = AuthorityExport.header
-        let fields: [(CanonicalField, String)] = [
-            (.invoiceCode, header[1]), (.invoiceNumber, header[2]), (.digitalNumber, header[3]), (.invoiceType, header[13]),
-            (.issueDate, header[8]), (.sellerTaxID, header[4]), (.sellerName, header[5]), (.buyerTaxID, header[6]),
-            (.buyerName, header[7]), (.amount, header[9]), (.tax, header[10]), (.total, header[11]),
-            (.status, header[14]), (.remark, header[18]),
-        ]
+        let fields = PipelineYAML.authorityColumns
         var lines = [
             "  # The e-tax bureau's full invoice query export (全量发票查询), downloaded as an xlsx workbook: sheet 发票基础信息,",
             "  # one row per invoice, amounts as numbers, `--` in 数电发票号码 on legacy rows, a totals row (序号 = 合计行) last.",
