@@ -49,7 +49,7 @@ samples: build ## Regenerate samples/ (the committed sample chain and its truth)
 	$(FAPIAO) samples --out samples --pipeline-file pipelines/sample-chain.yaml
 	$(FAPIAO) samples --tax-platform --out samples/tax-platform --pipeline-file pipelines/tax-platform.yaml
 
-bench: ## Benchmark a large generated chain (SCALE=…); appends to docs/BENCHMARKS.md
+bench: ## Benchmark a large generated chain (SCALE=, RUNS=, PROFILE=1, DOUBLING=0); appends to docs/BENCHMARKS.md
 	bash bench/run.sh
 
 screenshot: build ## Render the sample run's report.html to work/report.png (headless Chromium)
