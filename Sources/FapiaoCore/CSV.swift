@@ -52,10 +52,14 @@ public enum CSVOverflow: Hashable, Sendable {
 
 /// A borrowed view of one parsed record, valid only inside the `emit` call that receives it.
 ///
-/// The fields' bytes lie back to back in `bytes`; field `i` spans `ends[i - 1] ..< ends[i]` (from 0 for the first).
+/// Field `i` spans `starts[i] ..< ends[i]` in `bytes`. For a record the parser read whole from the chunk it
+/// was fed (no quote, no chunk boundary: the common case), `bytes` is that chunk and nothing was copied;
+/// otherwise `bytes` is the parser's own buffer, where the unquoted fields lie back to back.
 public struct CSVRowView {
-    /// The fields' bytes, unquoted, back to back.
+    /// The bytes the fields lie in (with whatever lies between them).
     public let bytes: UnsafeBufferPointer<UInt8>
+    /// The start offset in `bytes` of each field.
+    public let starts: UnsafeBufferPointer<Int>
     /// The end offset in `bytes` of each field.
     public let ends: UnsafeBufferPointer<Int>
     /// The physical line (1-based) where the record starts.
@@ -67,10 +71,16 @@ public struct CSVRowView {
     public var count: Int { ends.count }
 
     /// The bytes of field `index` (0-based).
+    @inline(__always)
     public subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
-        let start = index == 0 ? 0 : ends[index - 1]
-        return UnsafeBufferPointer(rebasing: bytes[start..<ends[index]])
+        let start = starts[index], end = ends[index]
+        precondition(start <= end && end <= bytes.count, "field bounds out of range")
+        return UnsafeBufferPointer(start: bytes.baseAddress.map { $0 + start }, count: end - start)
     }
+
+    /// The bytes from the start of the first field to the end of the last (with the delimiters between
+    /// them when the record was read in place).
+    public var span: Range<Int> { count == 0 ? 0..<0 : starts[0]..<ends[count - 1] }
 
     /// Copies the record out; throws the matching `CSVParseError` when it passed a size limit.
     public func record(maxFieldBytes: Int, maxRecordBytes: Int) throws -> CSVRecord {
@@ -103,7 +113,12 @@ public struct CSVParser: Sendable {
     public let maxRecordBytes: Int
     private var state = State.fieldStart
     private var bytes: [UInt8] = []
+    private var starts: [Int] = []
     private var ends: [Int] = []
+    /// Field bounds of the records read in place (`fastRecords`), sized ahead: written by index, not appended.
+    private var inPlaceBounds = FieldBounds(capacity: 64)
+    /// False makes every record take the byte-by-byte path (the reference the tests compare with).
+    var readsInPlace = true
     private var fieldStart = 0
     private var sawQuote = false
     private var overflow: CSVOverflow?
@@ -117,6 +132,7 @@ public struct CSVParser: Sendable {
         self.maxFieldBytes = maxFieldBytes
         self.maxRecordBytes = maxRecordBytes
         bytes.reserveCapacity(4096)
+        starts.reserveCapacity(64)
         ends.reserveCapacity(64)
     }
 
@@ -163,6 +179,10 @@ public struct CSVParser: Sendable {
             }
         }
         while index < count {
+            if readsInPlace && isAtRecordStart {
+                index = try fastRecords(base, index, count, emit: emit)
+                guard index < count else { break }
+            }
             switch state {
             case .fieldStart:
                 if let quote = dialect.quote, base[index] == quote {
@@ -198,7 +218,7 @@ public struct CSVParser: Sendable {
         append(base, start, index)
         guard index < count else { return index }
         if base[index] == delimiter {
-            ends.append(bytes.count); fieldStart = bytes.count; state = .fieldStart
+            starts.append(fieldStart); ends.append(bytes.count); fieldStart = bytes.count; state = .fieldStart
             return index + 1
         }
         let next = skipLineBreak(base, index, count)
@@ -245,23 +265,204 @@ public struct CSVParser: Sendable {
     }
 
     private mutating func endRecord(emit: (CSVRowView) throws -> Void) throws {
+        starts.append(fieldStart)
         ends.append(bytes.count)
         defer { resetRecord() }
         let (line, overflow) = (recordLine, overflow)
         try bytes.withUnsafeBufferPointer { fieldBytes in
-            try ends.withUnsafeBufferPointer { fieldEnds in
-                try emit(CSVRowView(bytes: fieldBytes, ends: fieldEnds, line: line, overflow: overflow))
+            try starts.withUnsafeBufferPointer { fieldStarts in
+                try ends.withUnsafeBufferPointer { fieldEnds in
+                    try emit(CSVRowView(bytes: fieldBytes, starts: fieldStarts, ends: fieldEnds, line: line,
+                                        overflow: overflow))
+                }
             }
         }
     }
 
     private mutating func resetRecord() {
         bytes.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
         fieldStart = 0
         sawQuote = false
         overflow = nil
         state = .fieldStart
         recordLine = line
+    }
+}
+
+// MARK: - Reading records in place
+
+extension CSVParser {
+    /// True between records: nothing of a record read yet (the in-place path may take over).
+    private var isAtRecordStart: Bool {
+        state == .fieldStart && ends.isEmpty && bytes.isEmpty && !sawQuote && overflow == nil
+    }
+
+    /// Emits, straight from the chunk, the records from `start` that lie wholly inside it, hold no quote
+    /// and pass no size limit; skips empty lines. Returns the end of the chunk or the start of the first
+    /// record it cannot read in place (the byte-by-byte path reads that one, with the same result).
+    private mutating func fastRecords(
+        _ base: UnsafePointer<UInt8>, _ start: Int, _ count: Int, emit: (CSVRowView) throws -> Void
+    ) throws -> Int {
+        inPlaceBounds.makeUnique()
+        let bounds = inPlaceBounds
+        let finder = SpecialByteFinder(dialect: dialect)
+        let chunk = UnsafeBufferPointer(start: base, count: count)
+        var index = start
+        while index < count {
+            let first = base[index]
+            if first == 0x0A || first == 0x0D {  // an empty line
+                guard let next = CSVParser.lineBreakEnd(base, index, count) else { return index }
+                line += 1; recordLine = line; index = next
+                continue
+            }
+            guard let (fields, next) = fastRecord(base, index, count, finder: finder, bounds: bounds) else {
+                return index
+            }
+            try bounds.withBuffers(count: fields) { starts, ends in
+                try emit(CSVRowView(bytes: chunk, starts: starts, ends: ends, line: recordLine, overflow: nil))
+            }
+            line += 1; recordLine = line; index = next
+        }
+        return index
+    }
+
+    /// Finds the fields of the record at `start` into `bounds`: their count and the index after the record's
+    /// line break; nil when the record has a quote, passes a size limit or does not end inside the chunk.
+    @inline(__always)
+    private func fastRecord(_ base: UnsafePointer<UInt8>, _ start: Int, _ count: Int, finder: SpecialByteFinder,
+                            bounds: FieldBounds) -> (fields: Int, next: Int)? {
+        var fields = 0, fieldStart = start, recordBytes = 0
+        while true {
+            let hit = finder.next(base, fieldStart, count)
+            guard hit < count else { return nil }
+            let byte = base[hit]
+            if byte == finder.quote && byte != finder.delimiter { return nil }
+            let length = hit - fieldStart
+            recordBytes += length
+            guard length <= maxFieldBytes, recordBytes <= maxRecordBytes else { return nil }
+            bounds.set(fields, start: fieldStart, end: hit)
+            fields += 1
+            if byte == finder.delimiter {
+                fieldStart = hit + 1
+                continue
+            }
+            guard let next = CSVParser.lineBreakEnd(base, hit, count) else { return nil }
+            return (fields, next)
+        }
+    }
+
+    /// The index after the line break (LF, CR or CRLF) at `index`; nil for a CR that ends the chunk (an LF
+    /// may follow in the next one).
+    @inline(__always)
+    private static func lineBreakEnd(_ base: UnsafePointer<UInt8>, _ index: Int, _ count: Int) -> Int? {
+        guard base[index] == 0x0D else { return index + 1 }
+        guard index + 1 < count else { return nil }
+        return base[index + 1] == 0x0A ? index + 2 : index + 1
+    }
+}
+
+/// Field start and end offsets written by index into buffers sized ahead (no append, no uniqueness check
+/// per field); grows when a record has more fields. Copies share storage until `makeUnique`.
+struct FieldBounds: @unchecked Sendable {
+    private final class Storage {
+        var capacity: Int
+        var starts: UnsafeMutablePointer<Int>
+        var ends: UnsafeMutablePointer<Int>
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            starts = .allocate(capacity: capacity)
+            ends = .allocate(capacity: capacity)
+        }
+
+        deinit {
+            starts.deallocate()
+            ends.deallocate()
+        }
+    }
+
+    private var storage: Storage
+
+    init(capacity: Int) { storage = Storage(capacity: capacity) }
+
+    /// Gives this copy storage of its own (call before writing).
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(capacity: storage.capacity) }
+    }
+
+    /// Sets the bounds of field `index`, growing the buffers when needed.
+    @inline(__always)
+    func set(_ index: Int, start: Int, end: Int) {
+        if index >= storage.capacity { grow() }
+        storage.starts[index] = start
+        storage.ends[index] = end
+    }
+
+    private func grow() {
+        let old = storage.capacity, capacity = Swift.max(64, old * 2)
+        let starts = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+        let ends = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+        starts.update(from: storage.starts, count: old)
+        ends.update(from: storage.ends, count: old)
+        storage.starts.deallocate()
+        storage.ends.deallocate()
+        (storage.starts, storage.ends, storage.capacity) = (starts, ends, capacity)
+    }
+
+    /// Calls `body` with the bounds of the first `count` fields.
+    @inline(__always)
+    func withBuffers<R>(count: Int, _ body: (UnsafeBufferPointer<Int>, UnsafeBufferPointer<Int>) throws -> R)
+        rethrows -> R
+    {
+        try body(UnsafeBufferPointer(start: storage.starts, count: count),
+                 UnsafeBufferPointer(start: storage.ends, count: count))
+    }
+}
+
+/// Finds the next delimiter, quote, CR or LF eight bytes a step (SWAR: a zero-byte test on the word XORed
+/// with each byte repeated).
+struct SpecialByteFinder {
+    let delimiter: UInt8
+    /// The quote, or the delimiter again when the dialect has none.
+    let quote: UInt8
+    private let delimiters: UInt64, quotes: UInt64
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    private static let crs = 0x0D * ones, lfs = 0x0A * ones
+
+    init(dialect: CSVDialect) {
+        delimiter = dialect.delimiter
+        quote = dialect.quote ?? dialect.delimiter
+        delimiters = UInt64(delimiter) &* SpecialByteFinder.ones
+        quotes = UInt64(quote) &* SpecialByteFinder.ones
+    }
+
+    /// 0x80 in each byte of `word` that is zero, 0 in the others (exact: no carry between bytes).
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        ~(((word & low7) &+ low7) | word | low7)
+    }
+
+    /// The index of the first special byte at or after `start`, or `count` when there is none.
+    @inline(__always)
+    func next(_ base: UnsafePointer<UInt8>, _ start: Int, _ count: Int) -> Int {
+        var index = start
+        let raw = UnsafeRawPointer(base)
+        while index + 8 <= count {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let hits = SpecialByteFinder.zeroBytes(word ^ delimiters) | SpecialByteFinder.zeroBytes(word ^ quotes)
+                | SpecialByteFinder.zeroBytes(word ^ SpecialByteFinder.crs)
+                | SpecialByteFinder.zeroBytes(word ^ SpecialByteFinder.lfs)
+            if hits != 0 { return index + hits.trailingZeroBitCount >> 3 }
+            index += 8
+        }
+        while index < count {
+            let byte = base[index]
+            if byte == delimiter || byte == quote || byte == 0x0D || byte == 0x0A { return index }
+            index += 1
+        }
+        return count
     }
 }

@@ -71,6 +71,15 @@ struct FastNormalizer {
         return normalizeAppending(row)
     }
 
+    /// `normalize(_:appendingTo:)`, then `describe(_:)` into `entry` when the record was kept (one mutating
+    /// call: a batch loop calling the non-mutating `describe` on its captured normalizer copied it per row).
+    mutating func normalize(_ row: FieldsView, appendingTo store: inout FieldStore,
+                            describing entry: inout RowBatch.Row) -> Bool {
+        guard normalize(row, appendingTo: &store) else { return false }
+        describe(&entry)
+        return true
+    }
+
     /// Copies what a batch row needs to know of `record`.
     func describe(_ entry: inout RowBatch.Row) {
         entry.canonicalFirst = record.firstEnd

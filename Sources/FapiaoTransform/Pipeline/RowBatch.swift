@@ -52,13 +52,11 @@ final class RowBatch {
         var canonical = FieldStore(), rows: [Row] = []  // locals: no exclusivity check per row
         swap(&canonical, &self.canonical)
         swap(&rows, &self.rows)
-        raw.bytes.withUnsafeBufferPointer { bytes in
-            raw.ends.withUnsafeBufferPointer { ends in
-                for index in rows.indices {
-                    let view = FieldsView(bytes: bytes, ends: ends, first: rows[index].rawFirst,
-                                          count: rows[index].rawCount)
-                    if normalizer.normalize(view, appendingTo: &canonical) { normalizer.describe(&rows[index]) }
-                }
+        raw.withView(first: 0, count: 0) { raw in
+            for index in rows.indices {
+                let view = FieldsView(bytes: raw.bytes, ends: raw.ends, starts: raw.starts, first: rows[index].rawFirst,
+                                      count: rows[index].rawCount)
+                _ = normalizer.normalize(view, appendingTo: &canonical, describing: &rows[index])
             }
         }
         swap(&canonical, &self.canonical)
@@ -71,7 +69,8 @@ final class RowBatch {
         try raw.withView(first: 0, count: 0) { raw in
             try canonical.withView(first: 0, count: 0) { canonical in
                 for row in rows {
-                    let fields = FieldsView(bytes: raw.bytes, ends: raw.ends, first: row.rawFirst, count: row.rawCount)
+                    let fields = FieldsView(bytes: raw.bytes, ends: raw.ends, starts: raw.starts, first: row.rawFirst,
+                                            count: row.rawCount)
                     let normalized = row.canonicalFirst < 0 ? nil : FieldsView(
                         bytes: canonical.bytes, ends: canonical.ends, first: row.canonicalFirst,
                         count: FastNormalizer.Order.fieldCount, gap: 1)
