@@ -69,7 +69,7 @@ struct FastRecord {
 
     /// Appends a whole field.
     mutating func appendField(_ field: [UInt8]) {
-        bytes.append(contentsOf: field)
+        field.withUnsafeBufferPointer { bytes.append(contentsOf: $0) }  // no retain of `field`
         endField()
     }
 
@@ -105,10 +105,11 @@ struct FastRecord {
 
 /// Writes kept records' canonical rows from bytes.
 enum CanonicalRowWriter {
-    /// Writes the canonical fields, then `_source`, `_file` and `_line` from the extract row (whose `_line` is
-    /// canonical: `FastNormalizer` checked). `branch`, when given, replaces the record's own (empty) one.
-    static func write(_ canonical: FieldsView, plain: Bool, provenance: FieldsView, branch: String?,
-                      to writer: RecordFileWriter) throws
+    /// Writes the canonical fields, then `_source` and `_file` (`provenance`: already formatted, the pass's
+    /// current file, which `SourcePass.admitsInOrder` checked the row names) and `_line` (canonical digits:
+    /// `FastNormalizer` checked). `branch`, when given, replaces the record's own (empty) one.
+    static func write(_ canonical: FieldsView, plain: Bool, provenance: UnsafeBufferPointer<UInt8>,
+                      line: UnsafeBufferPointer<UInt8>, branch: String?, to writer: RecordFileWriter) throws
     {
         try writer.writeRow { builder in
             if plain {
@@ -117,7 +118,8 @@ enum CanonicalRowWriter {
                 for index in 0..<(canonical.count - 1) { builder.append(canonical[index]) }
             }
             if let branch { builder.append(branch) } else { builder.append(canonical[canonical.count - 1]) }
-            for index in 0..<3 { builder.append(provenance[index]) }
+            builder.appendFormatted(provenance)
+            builder.appendFormatted(line)
         }
     }
 }

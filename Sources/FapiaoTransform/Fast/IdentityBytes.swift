@@ -49,11 +49,11 @@ struct IdentityBytes {
     /// Appends `invoice_key`, `invoice_code`, `invoice_number` and `digital_number`.
     func appendKeyAndParts(to record: inout FastRecord) {
         if !digital.isEmpty {
-            record.bytes.append(contentsOf: digital)
+            digital.withUnsafeBufferPointer { record.bytes.append(contentsOf: $0) }
         } else {
-            record.bytes.append(contentsOf: code)
+            code.withUnsafeBufferPointer { record.bytes.append(contentsOf: $0) }
             record.bytes.append(UInt8(ascii: "-"))
-            record.bytes.append(contentsOf: number)
+            number.withUnsafeBufferPointer { record.bytes.append(contentsOf: $0) }
         }
         record.endField()
         record.appendField(code)

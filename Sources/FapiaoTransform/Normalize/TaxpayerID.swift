@@ -52,11 +52,12 @@ public enum TaxpayerID {
 
     /// GB 32100-2015: 18 characters of the 31-symbol alphabet, the last a mod-31 check character.
     static func isUSCC(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let (values, weights) = (usccValues, usccWeights)  // one lazy-global check each, not one per byte
         var sum = 0
         for index in 0..<17 {
-            let value = usccValues[Int(bytes[index])]
+            let value = values[Int(bytes[index])]
             guard value >= 0 else { return false }
-            sum += value * usccWeights[index]
+            sum += value * weights[index]
         }
         return usccAlphabet[(31 - sum % 31) % 31] == bytes[17]
     }
@@ -64,8 +65,9 @@ public enum TaxpayerID {
     /// GB 11643: 17 digits and a mod-11 check character (`0-9` or `X`).
     static func isResidentID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count == 18, bytes[..<17].allSatisfy(isDigit) else { return false }
+        let weights = residentWeights
         var sum = 0
-        for index in 0..<17 { sum += Int(bytes[index] - 48) * residentWeights[index] }
+        for index in 0..<17 { sum += Int(bytes[index] - 48) * weights[index] }
         return residentChecks[sum % 11] == bytes[17]
     }
 
