@@ -300,7 +300,7 @@ extension CSVParser {
     }
 
     /// Emits, straight from the chunk, the records from `start` that lie wholly inside it, hold no quote
-    /// and pass no size limit; skips empty lines. Returns the end of the chunk or the start of the first
+    /// but those around whole fields (none doubled) and pass no size limit; skips empty lines. Returns the end of the chunk or the start of the first
     /// record it cannot read in place (the byte-by-byte path reads that one, with the same result).
     private mutating func fastRecords(
         _ base: UnsafePointer<UInt8>, _ start: Int, _ count: Int, emit: (CSVRowView) throws -> Void
@@ -317,39 +317,80 @@ extension CSVParser {
                 line += 1; recordLine = line; index = next
                 continue
             }
-            guard let (fields, next) = fastRecord(base, index, count, finder: finder, bounds: bounds) else {
+            guard let (fields, next, breaks) = fastRecord(base, index, count, finder: finder, bounds: bounds) else {
                 return index
             }
             try bounds.withBuffers(count: fields) { starts, ends in
                 try emit(CSVRowView(bytes: chunk, starts: starts, ends: ends, line: recordLine, overflow: nil))
             }
-            line += 1; recordLine = line; index = next
+            line += 1 + breaks; recordLine = line; index = next
         }
         return index
     }
 
-    /// Finds the fields of the record at `start` into `bounds`: their count and the index after the record's
-    /// line break; nil when the record has a quote, passes a size limit or does not end inside the chunk.
+    /// Finds the fields of the record at `start` into `bounds`: their count, the index after the record's
+    /// line break and the line breaks inside its quoted fields; nil when the record does not end inside the
+    /// chunk, passes a size limit, or has a quote the byte-by-byte path must resolve (a doubled quote, a
+    /// quote inside an unquoted field, text after a closing quote). A quoted field is the bytes between its
+    /// quotes, which need no copy when no quote is doubled.
     @inline(__always)
     private func fastRecord(_ base: UnsafePointer<UInt8>, _ start: Int, _ count: Int, finder: SpecialByteFinder,
-                            bounds: FieldBounds) -> (fields: Int, next: Int)? {
-        var fields = 0, fieldStart = start, recordBytes = 0
+                            bounds: FieldBounds) -> (fields: Int, next: Int, breaks: Int)? {
+        var fields = 0, fieldStart = start, recordBytes = 0, breaks = 0
+        let quoted = dialect.quote != nil
         while true {
-            let hit = finder.next(base, fieldStart, count)
-            guard hit < count else { return nil }
-            let byte = base[hit]
-            if byte == finder.quote && byte != finder.delimiter { return nil }
-            let length = hit - fieldStart
+            var contentStart = fieldStart, hit: Int
+            if quoted && fieldStart < count && base[fieldStart] == finder.quote {
+                contentStart = fieldStart + 1
+                guard let close = quotedEnd(base, contentStart, count, finder: finder, breaks: &breaks),
+                      close + 1 < count else { return nil }
+                bounds.set(fields, start: contentStart, end: close)
+                hit = close + 1
+                let after = base[hit]
+                guard after == finder.delimiter || after == 0x0A || after == 0x0D else { return nil }
+            } else {
+                hit = finder.next(base, fieldStart, count)
+                guard hit < count else { return nil }
+                if quoted && base[hit] == finder.quote { return nil }
+                bounds.set(fields, start: fieldStart, end: hit)
+            }
+            let length = (hit - contentStart) - (contentStart == fieldStart ? 0 : 1)
             recordBytes += length
             guard length <= maxFieldBytes, recordBytes <= maxRecordBytes else { return nil }
-            bounds.set(fields, start: fieldStart, end: hit)
             fields += 1
-            if byte == finder.delimiter {
+            if base[hit] == finder.delimiter {
                 fieldStart = hit + 1
                 continue
             }
             guard let next = CSVParser.lineBreakEnd(base, hit, count) else { return nil }
-            return (fields, next)
+            return (fields, next, breaks)
+        }
+    }
+
+    /// The index of the quote closing a quoted field whose content starts at `start`, counting the line
+    /// breaks inside (LF, CR or CRLF, as `skipLineBreak` does) into `breaks`; nil at a doubled quote or when
+    /// the chunk ends first (or right after a CR).
+    @inline(__always)
+    private func quotedEnd(_ base: UnsafePointer<UInt8>, _ start: Int, _ count: Int, finder: SpecialByteFinder,
+                           breaks: inout Int) -> Int? {
+        var index = start
+        while true {
+            let hit = finder.next(base, index, count)
+            guard hit < count else { return nil }
+            switch base[hit] {
+            case finder.quote:
+                guard hit + 1 < count, base[hit + 1] != finder.quote else { return nil }
+                return hit
+            case 0x0A:
+                breaks += 1
+                index = hit + 1
+            case 0x0D:
+                guard let next = CSVParser.lineBreakEnd(base, hit, count) else { return nil }
+                breaks += 1
+                index = next
+            default:  // the delimiter, inside the quotes
+                index = hit + 1
+            }
         }
     }
 

@@ -42,7 +42,8 @@ final class CSVInPlaceTests: XCTestCase {
         let pieces: [[UInt8]] = [
             Array("a".utf8), Array("bc".utf8), Array("12345678901".utf8), [0x2C], [0x2C], [0x22], [0x0A], [0x0A],
             [0x0D], [0x0D, 0x0A], [0x3B], Array("发票".utf8), Array("\"x,y\"".utf8), Array("\"\"".utf8),
-            Array(repeating: 0x41, count: 37), [0x0A, 0x0A],
+            Array(repeating: 0x41, count: 37), [0x0A, 0x0A], Array("\"a\nb\"".utf8), Array("\"送货\r\n3层\"".utf8),
+            Array("\"a\rb,\"".utf8), Array(",\"q\"".utf8),
         ]
         var bytes: [UInt8] = []
         for _ in 0..<random.below(400) { bytes += pieces[random.below(pieces.count)] }
@@ -78,6 +79,21 @@ final class CSVInPlaceTests: XCTestCase {
                                "round \(round), \(chunks.count) chunks")
             }
         }
+    }
+
+    func testPlainAndSimplyQuotedRecordsAreReadWithoutACopy() throws {
+        let bytes = Array("a,\"b\nc\",d\nx,\"y\"\"z\"\n".utf8)
+        var parser = CSVParser()
+        var seen: [(inPlace: Bool, line: Int, fields: [String])] = []
+        try bytes.withUnsafeBufferPointer { chunk in
+            try parser.feedRows(chunk) { row in
+                seen.append((row.bytes.baseAddress == chunk.baseAddress, row.line,
+                             (0..<row.count).map { String(decoding: row[$0], as: UTF8.self) }))
+            }
+        }
+        XCTAssertEqual(seen.map(\.inPlace), [true, false])  // a doubled quote needs the copy
+        XCTAssertEqual(seen.map(\.line), [1, 3])
+        XCTAssertEqual(seen.map(\.fields), [["a", "b\nc", "d"], ["x", "y\"z"]])
     }
 
     func testRecordsWithManyFieldsAndLongFields() {
