@@ -300,98 +300,100 @@ extension CSVParser {
     }
 
     /// Emits, straight from the chunk, the records from `start` that lie wholly inside it, hold no quote
-    /// but those around whole fields (none doubled) and pass no size limit; skips empty lines. Returns the end of the chunk or the start of the first
-    /// record it cannot read in place (the byte-by-byte path reads that one, with the same result).
+    /// but those around whole fields (none doubled) and pass no size limit; skips empty lines. Returns the end
+    /// of the chunk or the start of the first record it cannot read in place (the byte-by-byte path reads
+    /// that one, with the same result). A quoted field is the bytes between its quotes: no copy either.
     private mutating func fastRecords(
         _ base: UnsafePointer<UInt8>, _ start: Int, _ count: Int, emit: (CSVRowView) throws -> Void
     ) throws -> Int {
         inPlaceBounds.makeUnique()
         let bounds = inPlaceBounds
-        let finder = SpecialByteFinder(dialect: dialect)
         let chunk = UnsafeBufferPointer(start: base, count: count)
+        var cursor = SpecialByteCursor(base, count: count, from: start, finder: SpecialByteFinder(dialect: dialect))
         var index = start
         while index < count {
-            let first = base[index]
-            if first == 0x0A || first == 0x0D {  // an empty line
-                guard let next = CSVParser.lineBreakEnd(base, index, count) else { return index }
-                line += 1; recordLine = line; index = next
-                continue
-            }
-            guard let (fields, next, breaks) = fastRecord(base, index, count, finder: finder, bounds: bounds) else {
-                return index
-            }
-            try bounds.withBuffers(count: fields) { starts, ends in
-                try emit(CSVRowView(bytes: chunk, starts: starts, ends: ends, line: recordLine, overflow: nil))
-            }
-            line += 1 + breaks; recordLine = line; index = next
+            guard let record = fastRecord(base, index, count, cursor: &cursor, bounds: bounds) else { return index }
+            if record.fields > 0 {
+                try bounds.withBuffers(count: record.fields) { starts, ends in
+                    try emit(CSVRowView(bytes: chunk, starts: starts, ends: ends, line: recordLine, overflow: nil))
+                }
+            }  // else an empty line
+            line += 1 + record.breaks; recordLine = line; index = record.next
         }
         return index
     }
 
-    /// Finds the fields of the record at `start` into `bounds`: their count, the index after the record's
-    /// line break and the line breaks inside its quoted fields; nil when the record does not end inside the
-    /// chunk, passes a size limit, or has a quote the byte-by-byte path must resolve (a doubled quote, a
-    /// quote inside an unquoted field, text after a closing quote). A quoted field is the bytes between its
-    /// quotes, which need no copy when no quote is doubled.
+    /// Finds the fields of the record at `start` into `bounds` (`cursor` yields the special bytes from
+    /// `start` on): their count (0 for an empty line), the index after the record's line break and the line
+    /// breaks inside its quoted fields; nil when the record does not end inside the chunk, passes a size
+    /// limit, or has a quote the byte-by-byte path must resolve (a doubled quote, a quote inside an unquoted
+    /// field, text after a closing quote).
     @inline(__always)
-    private func fastRecord(_ base: UnsafePointer<UInt8>, _ start: Int, _ count: Int, finder: SpecialByteFinder,
-                            bounds: FieldBounds) -> (fields: Int, next: Int, breaks: Int)? {
+    private func fastRecord(_ base: UnsafePointer<UInt8>, _ start: Int, _ count: Int,
+                            cursor: inout SpecialByteCursor, bounds: FieldBounds)
+        -> (fields: Int, next: Int, breaks: Int)?
+    {
+        let (delimiter, quote) = (cursor.finder.delimiter, cursor.finder.quote)
+        let quoted = dialect.quote != nil && quote != delimiter
         var fields = 0, fieldStart = start, recordBytes = 0, breaks = 0
-        let quoted = dialect.quote != nil
         while true {
-            var contentStart = fieldStart, hit: Int
-            if quoted && fieldStart < count && base[fieldStart] == finder.quote {
-                contentStart = fieldStart + 1
-                guard let close = quotedEnd(base, contentStart, count, finder: finder, breaks: &breaks),
-                      close + 1 < count else { return nil }
-                bounds.set(fields, start: contentStart, end: close)
-                hit = close + 1
-                let after = base[hit]
-                guard after == finder.delimiter || after == 0x0A || after == 0x0D else { return nil }
-            } else {
-                hit = finder.next(base, fieldStart, count)
-                guard hit < count else { return nil }
-                if quoted && base[hit] == finder.quote { return nil }
-                bounds.set(fields, start: fieldStart, end: hit)
+            var hit = cursor.next()
+            guard hit < count else { return nil }
+            var (contentStart, contentEnd) = (fieldStart, hit)
+            if quoted && base[hit] == quote {
+                guard hit == fieldStart, let close = closingQuote(base, count, cursor: &cursor, breaks: &breaks)
+                else { return nil }
+                (contentStart, contentEnd) = (hit + 1, close)
+                hit = cursor.next()  // what ends the field must be the byte right after the closing quote
+                guard hit == close + 1, hit < count, base[hit] != quote else { return nil }
             }
-            let length = (hit - contentStart) - (contentStart == fieldStart ? 0 : 1)
+            let byte = base[hit]
+            let length = contentEnd - contentStart
             recordBytes += length
             guard length <= maxFieldBytes, recordBytes <= maxRecordBytes else { return nil }
-            fields += 1
-            if base[hit] == finder.delimiter {
+            if byte == delimiter {
+                bounds.set(fields, start: contentStart, end: contentEnd)
+                fields += 1
                 fieldStart = hit + 1
                 continue
             }
-            guard let next = CSVParser.lineBreakEnd(base, hit, count) else { return nil }
+            if hit > start || fields > 0 || contentStart != fieldStart {  // not an empty line
+                bounds.set(fields, start: contentStart, end: contentEnd)
+                fields += 1
+            }
+            guard let next = lineBreakEnd(base, hit, count, cursor: &cursor) else { return nil }
             return (fields, next, breaks)
         }
     }
 
-    /// The index of the quote closing a quoted field whose content starts at `start`, counting the line
-    /// breaks inside (LF, CR or CRLF, as `skipLineBreak` does) into `breaks`; nil at a doubled quote or when
-    /// the chunk ends first (or right after a CR).
+    /// The index of the quote closing a quoted field (the cursor is just past its opening quote), counting
+    /// the line breaks inside (LF, CR or CRLF, as `skipLineBreak` does) into `breaks`; nil when the chunk
+    /// ends first (or right after a CR).
     @inline(__always)
-    private func quotedEnd(_ base: UnsafePointer<UInt8>, _ start: Int, _ count: Int, finder: SpecialByteFinder,
-                           breaks: inout Int) -> Int? {
-        var index = start
+    private func closingQuote(_ base: UnsafePointer<UInt8>, _ count: Int, cursor: inout SpecialByteCursor,
+                              breaks: inout Int) -> Int? {
         while true {
-            let hit = finder.next(base, index, count)
+            let hit = cursor.next()
             guard hit < count else { return nil }
             switch base[hit] {
-            case finder.quote:
-                guard hit + 1 < count, base[hit + 1] != finder.quote else { return nil }
+            case cursor.finder.quote:
                 return hit
-            case 0x0A:
+            case 0x0A, 0x0D:
+                guard lineBreakEnd(base, hit, count, cursor: &cursor) != nil else { return nil }
                 breaks += 1
-                index = hit + 1
-            case 0x0D:
-                guard let next = CSVParser.lineBreakEnd(base, hit, count) else { return nil }
-                breaks += 1
-                index = next
             default:  // the delimiter, inside the quotes
-                index = hit + 1
+                continue
             }
         }
+    }
+
+    /// `lineBreakEnd(_:_:_:)` that also moves `cursor` past the LF of a CRLF.
+    @inline(__always)
+    private func lineBreakEnd(_ base: UnsafePointer<UInt8>, _ index: Int, _ count: Int,
+                              cursor: inout SpecialByteCursor) -> Int? {
+        guard let next = CSVParser.lineBreakEnd(base, index, count) else { return nil }
+        if next == index + 2 { _ = cursor.next() }
+        return next
     }
 
     /// The index after the line break (LF, CR or CRLF) at `index`; nil for a CR that ends the chunk (an LF
@@ -486,6 +488,17 @@ struct SpecialByteFinder {
         ~(((word & low7) &+ low7) | word | low7)
     }
 
+    /// 0x80 in each byte of `word` (little-endian) that is special, 0 in the others.
+    @inline(__always)
+    func specials(_ word: UInt64) -> UInt64 {
+        SpecialByteFinder.zeroBytes(word ^ delimiters) | SpecialByteFinder.zeroBytes(word ^ quotes)
+            | SpecialByteFinder.zeroBytes(word ^ SpecialByteFinder.crs) | SpecialByteFinder.zeroBytes(word ^ SpecialByteFinder.lfs)
+    }
+
+    /// True for the delimiter, the quote, CR and LF.
+    @inline(__always)
+    func isSpecial(_ byte: UInt8) -> Bool { byte == delimiter || byte == quote || byte == 0x0D || byte == 0x0A }
+
     /// The index of the first special byte at or after `start`, or `count` when there is none.
     @inline(__always)
     func next(_ base: UnsafePointer<UInt8>, _ start: Int, _ count: Int) -> Int {
@@ -493,9 +506,7 @@ struct SpecialByteFinder {
         let raw = UnsafeRawPointer(base)
         while index + 8 <= count {
             let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-            let hits = SpecialByteFinder.zeroBytes(word ^ delimiters) | SpecialByteFinder.zeroBytes(word ^ quotes)
-                | SpecialByteFinder.zeroBytes(word ^ SpecialByteFinder.crs)
-                | SpecialByteFinder.zeroBytes(word ^ SpecialByteFinder.lfs)
+            let hits = specials(word)
             if hits != 0 { return index + hits.trailingZeroBitCount >> 3 }
             index += 8
         }
@@ -505,5 +516,51 @@ struct SpecialByteFinder {
             index += 1
         }
         return count
+    }
+}
+
+/// The special bytes (`SpecialByteFinder`'s) of a chunk from some index on, in order, eight bytes a load:
+/// the bytes of a word are tested once, however many fields end in it.
+struct SpecialByteCursor {
+    let finder: SpecialByteFinder
+    private let base: UnsafePointer<UInt8>
+    private let count: Int
+    /// The index of the word `mask` describes.
+    private var word: Int
+    /// 0x80 at each special byte of the word not yet returned.
+    private var mask: UInt64
+
+    init(_ base: UnsafePointer<UInt8>, count: Int, from start: Int, finder: SpecialByteFinder) {
+        (self.base, self.count, self.finder, word) = (base, count, finder, start)
+        mask = 0
+        mask = load(start)
+    }
+
+    /// The index of the next special byte, or `count` when there is none.
+    @inline(__always)
+    mutating func next() -> Int {
+        while mask == 0 {
+            word += 8
+            guard word < count else { return count }
+            mask = load(word)
+        }
+        let bit = mask.trailingZeroBitCount
+        mask &= mask &- 1
+        return word + bit >> 3
+    }
+
+    /// The special-byte mask of the eight bytes at `index` (fewer at the end of the chunk).
+    @inline(__always)
+    private func load(_ index: Int) -> UInt64 {
+        if index + 8 <= count {
+            let value = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index,
+                                                                                   as: UInt64.self))
+            return finder.specials(value)
+        }
+        var result: UInt64 = 0
+        for offset in 0..<max(0, count - index) where finder.isSpecial(base[index + offset]) {
+            result |= 0x80 << UInt64(8 * offset)
+        }
+        return result
     }
 }
