@@ -222,3 +222,46 @@ struct RecordChecker {
     ]
     for (literal, field) in orders { #expect(literal == field.order, "\(field)") }
 }
+
+/// The table-free taxpayer ID checks against the tables of GB 32100-2015 and GB 11643.
+@Suite struct TaxpayerIDCheckTests {
+    private static let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY".utf8)
+    private static let usccWeights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    private static let residentWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+    private static func referenceUSCC(_ id: [UInt8]) -> Bool {
+        var sum = 0
+        for index in 0..<17 {
+            guard let value = alphabet.firstIndex(of: id[index]) else { return false }
+            sum += value * usccWeights[index]
+        }
+        return alphabet[(31 - sum % 31) % 31] == id[17]
+    }
+
+    private static func referenceResident(_ id: [UInt8]) -> Bool {
+        guard id[..<17].allSatisfy({ (48...57).contains($0) }) else { return false }
+        var sum = 0
+        for index in 0..<17 { sum += Int(id[index] - 48) * residentWeights[index] }
+        return Array("10X98765432".utf8)[sum % 11] == id[17]
+    }
+
+    @Test func checksMatchTheTables() {
+        var state: UInt64 = 99
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let symbols = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZa".utf8)
+        var valid = (uscc: 0, resident: 0)
+        for round in 0..<200_000 {
+            let digitsOnly = round % 2 == 0
+            let id = (0..<18).map { _ in digitsOnly ? UInt8(48 + next(10)) : symbols[next(symbols.count)] }
+            let (uscc, resident) = id.withUnsafeBufferPointer { (TaxpayerID.isUSCC($0), TaxpayerID.isResidentID($0)) }
+            #expect(uscc == Self.referenceUSCC(id), "\(id)")
+            #expect(resident == Self.referenceResident(id), "\(id)")
+            valid.uscc += uscc ? 1 : 0
+            valid.resident += resident ? 1 : 0
+        }
+        #expect(valid.uscc > 1000 && valid.resident > 1000)
+    }
+}
