@@ -13,6 +13,9 @@ struct TransformRun {
     private var branchIndex = DedupeIndex()
     /// Keys kept by authority sources: a key in two authority sources is a duplicate_in_source of the later one.
     private var authorityIndex = DedupeIndex()
+    /// About how many records the authority sources hold: their index is sized when the first one starts,
+    /// once the branch index is gone (both at once would double the peak memory).
+    private var authorityRows = 0
     var attribution: BranchAttribution
     private let rejectSpools: [SpoolWriter]
     private let duplicateSpools: [SpoolWriter]
@@ -51,7 +54,7 @@ struct TransformRun {
         let branchFiles = files.filter { spec.sources[$0.position].role == .branch }
         branchIndex.reserve(branchFiles.reduce(0) { $0 + TransformRun.estimatedRows(of: $1.path) })
         let authorityFiles = files.filter { spec.sources[$0.position].role == .authority }
-        authorityIndex.reserve(authorityFiles.reduce(0) { $0 + TransformRun.estimatedRows(of: $1.path) })
+        authorityRows = authorityFiles.reduce(0) { $0 + TransformRun.estimatedRows(of: $1.path) }
         let reader = NormalizingReader(spec: spec, files: files, fastPath: fastPath)
         reader.start()
         defer { reader.stop() }
@@ -76,6 +79,7 @@ struct TransformRun {
             swap(&index, &branchIndex)  // branch keys are shared by every branch source
         } else {
             pass.attribute(with: attribution)
+            authorityIndex.reserve(authorityRows)  // a no-op once it holds keys
             swap(&index, &authorityIndex)  // and authority keys by every authority source
         }
         defer {
