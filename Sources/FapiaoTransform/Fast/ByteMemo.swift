@@ -9,10 +9,15 @@ struct ByteMemo<Value> {
     private var slots: [Int32]             // index into `entries`, or -1
     private var entries: [(start: Int, count: Int, hash: UInt64, value: Value)] = []
     private let limit: Int
-    private let compute: (String) -> Value
+    private let compute: (UnsafeBufferPointer<UInt8>) -> Value
 
     /// A memo of `compute`, applied to the bytes decoded as UTF-8 (as the `String` path reads them).
     init(limit: Int = 4096, compute: @escaping (String) -> Value) {
+        self.init(limit: limit, bytes: { compute(String(decoding: $0, as: UTF8.self)) })
+    }
+
+    /// A memo of `compute`, applied to the bytes themselves.
+    init(limit: Int = 4096, bytes compute: @escaping (UnsafeBufferPointer<UInt8>) -> Value) {
         self.limit = limit
         self.compute = compute
         slots = [Int32](repeating: -1, count: ByteMemo.capacity(for: limit))
@@ -35,7 +40,7 @@ struct ByteMemo<Value> {
             if entries[entry].hash == hash, matches(entries[entry], bytes) { return entries[entry].value }
             slot = (slot + 1) & mask
         }
-        let value = compute(String(decoding: bytes, as: UTF8.self))
+        let value = compute(bytes)
         if entries.count < limit {
             slots[slot] = Int32(entries.count)
             entries.append((keys.count, bytes.count, hash, value))

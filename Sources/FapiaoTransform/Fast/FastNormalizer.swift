@@ -18,6 +18,10 @@ struct FastNormalizer {
     private var statuses: ByteMemo<[UInt8]>
     private var redFlags: ByteMemo<Bool?>
     private var rates: ByteMemo<(rate: TaxRate?, text: [UInt8])>
+    /// Taxpayer IDs (few distinct per source: one seller, a pool of buyers), normalized once.
+    private var taxpayerIDs: ByteMemo<NormalizedTaxpayerID>
+    /// Whether both taxpayer IDs of the record last normalized are empty or of a recognized form.
+    private(set) var taxpayerIDsRecognized = true
     private var identity = IdentityBytes()
     private var scratch: [UInt8] = []
     /// The record last normalized.
@@ -36,6 +40,7 @@ struct FastNormalizer {
         types = ByteMemo { Array((VocabularyNormalizer.type($0).value?.rawValue ?? "").utf8) }
         statuses = ByteMemo { Array((VocabularyNormalizer.status($0, statusMap: statusMap).value ?? .normal).rawValue.utf8) }
         redFlags = ByteMemo { VocabularyNormalizer.isRed($0).value }
+        taxpayerIDs = ByteMemo(limit: 1 << 14, bytes: NormalizedTaxpayerID.init)
         rates = ByteMemo {
             guard case .value(.single(let rate)) = TaxRateNormalizer.parse($0) else { return (nil, []) }
             return (rate, Array(rate.canonical.utf8))
@@ -140,12 +145,15 @@ struct FastNormalizer {
         record.appendField(types.value(for: raw(row, Order.type)))
         if let date = values.date { ByteFields.append(date, to: &record.bytes) }
         record.endField()
-        guard ByteFields.taxpayerID(raw(row, Order.sellerID), into: &record.bytes) else { return false }
-        record.endField()
+        let seller = taxpayerIDs.value(for: raw(row, Order.sellerID))
+        guard seller.isFast else { return false }
+        record.appendField(seller.bytes)
         guard ByteText.clean(raw(row, Order.sellerName), folding: .nfc, into: &record.bytes) else { return false }
         record.endField()
-        guard ByteFields.taxpayerID(raw(row, Order.buyerID), into: &record.bytes) else { return false }
-        record.endField()
+        let buyer = taxpayerIDs.value(for: raw(row, Order.buyerID))
+        guard buyer.isFast else { return false }
+        record.appendField(buyer.bytes)
+        taxpayerIDsRecognized = seller.isRecognized && buyer.isRecognized
         guard ByteText.clean(raw(row, Order.buyerName), folding: .nfc, into: &record.bytes) else { return false }
         record.endField()
         appendMoney(values.amount)
@@ -174,7 +182,7 @@ struct FastNormalizer {
         guard ByteText.remark(raw(row, Order.remark), into: &scratch),
               !RedLetterMarkers.mayName(scratch) else { return false }
         record.endField()
-        record.bytes.append(contentsOf: scratch)
+        scratch.withUnsafeBufferPointer { record.bytes.append(contentsOf: $0) }
         record.endField()
         return true
     }
@@ -195,5 +203,22 @@ struct FastNormalizer {
             value = value * 10 + Int(byte - 48)
         }
         return value
+    }
+}
+
+/// A taxpayer ID as the fast path normalizes it (`ByteFields.taxpayerID`), with its form checked once.
+struct NormalizedTaxpayerID {
+    /// `TaxpayerID.normalize` of the raw bytes (when `isFast`).
+    let bytes: [UInt8]
+    /// False when the `String` path is needed.
+    let isFast: Bool
+    /// True when the ID is empty or of a form `TaxpayerID.form(ofBytes:)` recognizes.
+    let isRecognized: Bool
+
+    init(_ raw: UnsafeBufferPointer<UInt8>) {
+        var bytes: [UInt8] = []
+        isFast = ByteFields.taxpayerID(raw, into: &bytes)
+        isRecognized = bytes.isEmpty || bytes.withUnsafeBufferPointer { TaxpayerID.form(ofBytes: $0) } != nil
+        self.bytes = bytes
     }
 }

@@ -68,9 +68,9 @@ public enum TaxpayerID {
         for index in stride(from: 16, through: 0, by: -1) {
             let value = usccValue(bytes[index])
             guard value >= 0 else { return false }
-            sum = (sum * 3 + value) % 31
+            sum = sum * 3 + value  // below 31 × 3^17: no overflow, one modulo at the end
         }
-        return usccSymbols.utf8Start[(31 - sum) % 31] == bytes[17]
+        return usccSymbols.utf8Start[(31 - sum % 31) % 31] == bytes[17]
     }
 
     /// GB 11643: 17 digits and a mod-11 check character (`0-9` or `X`); the weights are 2^(17-i) mod 11
@@ -78,7 +78,7 @@ public enum TaxpayerID {
     static func isResidentID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count == 18, bytes[..<17].allSatisfy(isDigit) else { return false }
         var sum = 0
-        for index in 0..<17 { sum = (sum * 2 + Int(bytes[index] - 48)) % 11 }
+        for index in 0..<17 { sum = sum * 2 + Int(bytes[index] - 48) }  // below 10 × 2^17
         return residentChecks.utf8Start[sum * 2 % 11] == bytes[17]
     }
 
