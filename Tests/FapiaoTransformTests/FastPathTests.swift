@@ -265,3 +265,25 @@ struct RecordChecker {
         #expect(valid.uscc > 1000 && valid.resident > 1000)
     }
 }
+
+/// `DateNormalizer`'s `YYYY-MM-DD` shortcut against the pattern walk it stands in for.
+@Suite struct ISODateShortcutTests {
+    @Test func shortcutGivesWhatThePatternsGive() throws {
+        let shortcut = try DateNormalizer()
+        let walk = try DateNormalizer(dateFormats: ["yyyy-M-d"])  // the same first pattern, no shortcut
+        var state: UInt64 = 7
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let pieces = ["2025", "1999", "0000", "-", "04", "4", "02", "13", "17", "30", "31", "29", "00", " 08:00:00",
+                      "T10:59", ".5", " ", "x", "/", "２０２５", "年", ":", "7"]
+        for _ in 0..<50_000 {
+            let text = (0..<next(8)).map { _ in pieces[next(pieces.count)] }.joined()
+            #expect(shortcut.parse(text) == walk.parse(text), "\(text)")
+        }
+        for text in ["2025-04-17", "2025-04-17 08:00:00", "2025-02-29", "2024-02-29T23:59:59.5", "2025-04-17x"] {
+            #expect(shortcut.parse(text) == walk.parse(text), "\(text)")
+        }
+    }
+}

@@ -26,6 +26,8 @@ struct FastNormalizer {
     private var scratch: [UInt8] = []
     /// The record last normalized.
     private(set) var record = FastRecord()
+    /// Where `normalize(_:appendingTo:)` put the record last normalized: the index of its first end.
+    private var storedFirst = 0
 
     /// A normalizer for the rows of `layout` from `source`.
     init(source: SourceSpec, layout: RecordLayout, taxToleranceFen: Int64) throws {
@@ -59,21 +61,15 @@ struct FastNormalizer {
 
     /// Normalizes `row` into `record`, alone; false when the record must take the `String` path.
     mutating func normalize(_ row: FieldsView) -> Bool {
-        record.bytes.removeAll(keepingCapacity: true)
-        record.ends.removeAll(keepingCapacity: true)
-        return normalizeAppending(row)
+        normalizeAppending(row)
     }
 
     /// Normalizes `row`, appending its canonical fields to `store` (and describing them in `record`); false,
     /// with `store` unchanged, when the record must take the `String` path.
     mutating func normalize(_ row: FieldsView, appendingTo store: inout FieldStore) -> Bool {
-        swap(&store.bytes, &record.bytes)
-        swap(&store.ends, &record.ends)
-        defer {
-            swap(&store.bytes, &record.bytes)
-            swap(&store.ends, &record.ends)
-        }
-        return normalizeAppending(row)
+        guard normalizeAppending(row) else { return false }
+        storedFirst = record.copy(into: &store)
+        return true
     }
 
     /// `normalize(_:appendingTo:)`, then `describe(_:)` into `entry` when the record was kept (one mutating
@@ -87,7 +83,7 @@ struct FastNormalizer {
 
     /// Copies what a batch row needs to know of `record`.
     func describe(_ entry: inout RowBatch.Row) {
-        entry.canonicalFirst = record.firstEnd
+        entry.canonicalFirst = storedFirst
         entry.key = record.key
         entry.digest = record.digest
         entry.line = record.line
