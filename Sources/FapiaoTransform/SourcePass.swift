@@ -17,7 +17,8 @@ struct SourcePass {
     private var lastFile: String?
     private var lastFileBytes: [UInt8] = []
     /// `_source` and `_file` of the records of `lastFile` as they are written: quoted where needed, a comma
-    /// between them (the fast path writes them with one copy).
+    /// between them (the fast path writes them with one copy); for a branch source, its `branch` field (the
+    /// source's name) comes first.
     private(set) var provenance: [UInt8] = []
     private var lastLine = 0
     private var lastFileID: UInt32?
@@ -50,6 +51,10 @@ struct SourcePass {
             lastFile = location.file
             lastFileBytes = Array(location.file.utf8)
             provenance = []
+            if isBranch {
+                CSVFormatter.appendField(source.name, to: &provenance)
+                provenance.append(UInt8(ascii: ","))
+            }
             CSVFormatter.appendField(source.name, to: &provenance)
             provenance.append(UInt8(ascii: ","))
             CSVFormatter.appendField(location.file, to: &provenance)

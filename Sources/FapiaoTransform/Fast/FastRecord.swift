@@ -107,9 +107,11 @@ struct FastRecord {
 
 /// Writes kept records' canonical rows from bytes.
 enum CanonicalRowWriter {
-    /// Writes the canonical fields, then `_source` and `_file` (`provenance`: already formatted, the pass's
-    /// current file, which `SourcePass.admitsInOrder` checked the row names) and `_line` (canonical digits:
-    /// `FastNormalizer` checked). `branch`, when given, replaces the record's own (empty) one.
+    /// Writes the canonical fields but `branch`, then `branch` (given for an authority record: its own is
+    /// empty), `_source` and `_file` (`provenance`: already formatted, the pass's current file, which
+    /// `SourcePass.admitsInOrder` checked the row names; for a branch record it starts with the `branch`
+    /// field, the source's name, as `FastNormalizer` wrote it) and `_line` (canonical digits: `FastNormalizer`
+    /// checked).
     static func write(_ canonical: FieldsView, plain: Bool, provenance: UnsafeBufferPointer<UInt8>,
                       line: UnsafeBufferPointer<UInt8>, branch: String?, to writer: RecordFileWriter) throws
     {
@@ -119,7 +121,7 @@ enum CanonicalRowWriter {
             } else {
                 for index in 0..<(canonical.count - 1) { builder.append(canonical[index]) }
             }
-            if let branch { builder.append(branch) } else { builder.append(canonical[canonical.count - 1]) }
+            if let branch { builder.append(branch) }
             builder.appendFormatted(provenance)
             builder.appendFormatted(line)
         }
