@@ -80,8 +80,9 @@ enum RecordDigest {
         scan(fields: fields, ends: ends, from: base).digest
     }
 
-    /// The digest, and in the same pass the commas in `fields` and whether it holds a quote, CR or LF (what
-    /// decides if a row needs quoting). Four independent lanes of 8 bytes each per step (the multiplications
+    /// The digest, and in the same pass the commas in `fields` and whether it may hold a quote, CR or LF
+    /// (what decides if a row needs quoting: `quotesOrBreaks` is also set by other bytes below 0x0E, which
+    /// only sends the row to the field-by-field writer, whose output is the same). Four independent lanes of 8 bytes each per step (the multiplications
     /// of one lane no longer wait for each other's results), folded together at the end.
     static func scan(fields: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>, from base: Int)
         -> (digest: UInt64, commas: Int, quotesOrBreaks: Bool)
@@ -93,7 +94,7 @@ enum RecordDigest {
         var offset = 0
         @inline(__always) func look(_ word: UInt64) {
             commas &+= matches(word, UInt8(ascii: ",")).nonzeroBitCount
-            special |= matches(word, 0x22) | matches(word, 0x0A) | matches(word, 0x0D)
+            special |= matches(word, 0x22) | anyBelow0E(word)  // CR, LF, and the rare other control byte
         }
         while offset + 32 <= raw.count {
             let words = (raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self),
@@ -115,7 +116,7 @@ enum RecordDigest {
             let byte = raw[index]
             tail |= UInt64(byte) << (8 * UInt64(index - offset))
             if byte == UInt8(ascii: ",") { commas += 1 }
-            if byte == 0x22 || byte == 0x0A || byte == 0x0D { special = 1 }
+            if byte == 0x22 || byte < 0x0E { special = 1 }
         }
         lanes.1 = mix(lanes.1, tail ^ UInt64(raw.count - offset) << 59)
         var index = 0
@@ -128,6 +129,12 @@ enum RecordDigest {
         if index < ends.count { lanes.2 = mix(lanes.2, UInt64(ends[index] - base) | 1 << 63) }
         let hash = mix(mix(mix(lanes.0, lanes.1), lanes.2), lanes.3 ^ UInt64(ends.count))
         return (hash, commas, special != 0)
+    }
+
+    /// Nonzero when some byte of `word` is below 0x0E (the classic "has less" test: exact for "any").
+    @inline(__always)
+    private static func anyBelow0E(_ word: UInt64) -> UInt64 {
+        (word &- 0x0E0E_0E0E_0E0E_0E0E) & ~word & 0x8080_8080_8080_8080
     }
 
     /// The high bit of each byte of `word` that equals `byte`, the other bits clear.
