@@ -20,16 +20,14 @@ public struct RecordFileByteReader {
         let reader = try FileChunkReader(path: path, chunkSize: chunkSize)
         var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
         var sawHeader = false
-        let handle: (CSVRowView) throws -> Void = { view in
+        func handle(_ view: CSVRowView) throws {  // a local function: `sawHeader` is checked statically
             if sawHeader { try row(view) } else { sawHeader = true; try header(view) }
         }
-        try withoutActuallyEscaping(handle) { handle in
-            do {
-                while try reader.withNextChunk({ try parser.feedRows($0, emit: handle) }) {}
-                try parser.finishRows(emit: handle)
-            } catch let error as CSVParseError {
-                throw FapiaoError(code: "stage.corrupt", message: "\(path) is not a well-formed record file: \(error)")
-            }
+        do {
+            while try reader.withNextChunk({ try parser.feedRows($0, emit: handle) }) {}
+            try parser.finishRows(emit: handle)
+        } catch let error as CSVParseError {
+            throw FapiaoError(code: "stage.corrupt", message: "\(path) is not a well-formed record file: \(error)")
         }
     }
 }

@@ -34,14 +34,27 @@ final class RowBatch {
         rows.reserveCapacity(RowBatch.capacity)
     }
 
-    /// True when the batch should be handed over.
-    var isFull: Bool { rows.count >= RowBatch.capacity }
+    /// Rows as the reader gathers them: a value the reader owns, so adding a row makes no dynamic
+    /// exclusivity check (as each access to a class's `var` does); `take(_:)` moves them into a batch.
+    struct Pending {
+        var raw = FieldStore()
+        var rows: [Row] = []
 
-    /// Adds a row (not normalized yet).
-    func add(_ row: CSVRowView) {
-        rows.append(Row(rawFirst: raw.count, rawCount: row.count, fileLine: row.line, canonicalFirst: -1,
-                        key: nil, digest: 0, line: 0, suspicious: false, plain: false))
-        raw.append(row)
+        /// True when the rows should be handed over.
+        var isFull: Bool { rows.count >= RowBatch.capacity }
+
+        /// Adds a row (not normalized yet).
+        mutating func add(_ row: CSVRowView) {
+            rows.append(Row(rawFirst: raw.count, rawCount: row.count, fileLine: row.line, canonicalFirst: -1,
+                            key: nil, digest: 0, line: 0, suspicious: false, plain: false))
+            raw.append(row)
+        }
+    }
+
+    /// Takes the rows of `pending`, which gets this batch's (empty) storage back.
+    func take(_ pending: inout Pending) {
+        swap(&raw, &pending.raw)
+        swap(&rows, &pending.rows)
     }
 
     /// Runs the fast path on every row (rows it declines keep `canonicalFirst == -1`); nil normalizes none.
