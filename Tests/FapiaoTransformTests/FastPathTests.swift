@@ -269,8 +269,16 @@ struct RecordChecker {
 /// `DateNormalizer`'s `YYYY-MM-DD` shortcut against the pattern walk it stands in for.
 @Suite struct ISODateShortcutTests {
     @Test func shortcutGivesWhatThePatternsGive() throws {
-        let shortcut = try DateNormalizer()
-        let walk = try DateNormalizer(dateFormats: ["yyyy-M-d"])  // the same first pattern, no shortcut
+        try check(try DateNormalizer(), against: try DateNormalizer(dateFormats: ["'Q'yyyy", "yyyy-M-d"]))
+        try check(try DateNormalizer(dateFormats: ["yyyy-MM-dd", "yyyy-dd-MM"]),
+                  against: try DateNormalizer(dateFormats: ["'Q'yyyy", "yyyy-MM-dd", "yyyy-dd-MM"]))
+        #expect(try DatePattern("yyyy-MM-dd").readsISODates && DatePattern("yyyy-M-d").readsISODates)
+        #expect(try !DatePattern("yyyy-MM-dd'T'HH:mm").readsISODates && !DatePattern("yyyy-dd-MM").readsISODates)
+    }
+
+    /// `shortcut` (whose first pattern reads ISO dates) against `walk` (the same patterns after one that
+    /// never matches these texts, `'Q'yyyy`, so no shortcut).
+    private func check(_ shortcut: DateNormalizer, against walk: DateNormalizer) throws {
         var state: UInt64 = 7
         func next(_ bound: Int) -> Int {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407

@@ -13,13 +13,13 @@ public struct DateNormalizer: Sendable {
     public static let excelSerials = 10_000...99_999
 
     private let patterns: [DatePattern]
-    /// True when the first pattern tried is the built-in `yyyy-M-d` (the source has no formats of its own).
+    /// True when the first pattern tried reads `YYYY-MM-DD` as `isoDate` does (`DatePattern.readsISODates`).
     private let isoFirst: Bool
 
     /// A normalizer trying `dateFormats` (compiled, see `DatePattern`) before the built-in notations.
     public init(dateFormats: [String] = []) throws {
         patterns = try dateFormats.map(DatePattern.init) + DateNormalizer.builtIns
-        isoFirst = dateFormats.isEmpty
+        isoFirst = patterns.first?.readsISODates == true
     }
 
     /// Parses one raw date field: `.invalid` when no notation matches or the day does not exist.
@@ -38,7 +38,7 @@ public struct DateNormalizer: Sendable {
         return DateNormalizer.excelSerial(bytes) ?? .invalid
     }
 
-    /// What the built-in `yyyy-M-d` pattern gives for the common `YYYY-MM-DD` (plus an ignorable time),
+    /// What a `yyyy-M-d` or `yyyy-MM-dd` pattern gives for the common `YYYY-MM-DD` (plus an ignorable time),
     /// without walking its tokens; nil for any other text (the patterns then decide).
     static func isoDate(_ bytes: ArraySlice<UInt8>) -> Parsed<IssueDate>? {
         guard bytes.count >= 10 else { return nil }
