@@ -62,6 +62,7 @@ struct FastRecord {
     }
 
     /// Appends a whole field.
+    @inline(__always)
     mutating func appendField(_ field: [UInt8]) {
         bytes.append(contentsOf: field)
         endField()

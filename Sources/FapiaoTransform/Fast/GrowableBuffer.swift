@@ -57,10 +57,16 @@ struct GrowableBuffer<Element: BitwiseCopyable> {
     mutating func append(contentsOf elements: UnsafeBufferPointer<Element>) {
         guard let source = elements.baseAddress, elements.count > 0 else { return }
         if count + elements.count > capacity { grow(to: count + elements.count) }
-        (base + count).update(from: source, count: elements.count)
+        let target = base + count
+        if elements.count <= 4 {  // most fields are short: no call to memmove
+            for index in 0..<elements.count { target[index] = source[index] }
+        } else {
+            target.update(from: source, count: elements.count)
+        }
         count += elements.count
     }
 
+    @inline(__always)
     mutating func append(contentsOf elements: [Element]) {
         elements.withUnsafeBufferPointer { append(contentsOf: $0) }
     }
