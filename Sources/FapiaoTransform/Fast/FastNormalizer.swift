@@ -14,12 +14,12 @@ struct FastNormalizer {
     private let branch: String
     private let dates: DateNormalizer
     let taxToleranceFen: Int64
-    private var types: ByteMemo<[UInt8]>
-    private var statuses: ByteMemo<[UInt8]>
+    private var types: FieldMemo<Bool>
+    private var statuses: FieldMemo<Bool>
     private var redFlags: ByteMemo<Bool?>
     private var rates: ByteMemo<(rate: TaxRate?, text: [UInt8])>
     /// Taxpayer IDs (few distinct per source: one seller, a pool of buyers), normalized once.
-    private var taxpayerIDs: ByteMemo<NormalizedTaxpayerID>
+    private var taxpayerIDs: FieldMemo<NormalizedTaxpayerID.Flags>
     /// Whether both taxpayer IDs of the record last normalized are empty or of a recognized form.
     private(set) var taxpayerIDsRecognized = true
     private var identity = IdentityBytes()
@@ -39,10 +39,18 @@ struct FastNormalizer {
         dates = try DateNormalizer(dateFormats: source.dateFormats)
         self.taxToleranceFen = taxToleranceFen
         let statusMap = VocabularyNormalizer.matchingStatusMap(source.statusMap)
-        types = ByteMemo { Array((VocabularyNormalizer.type($0).value?.rawValue ?? "").utf8) }
-        statuses = ByteMemo { Array((VocabularyNormalizer.status($0, statusMap: statusMap).value ?? .normal).rawValue.utf8) }
+        types = FieldMemo { raw in
+            (Array((VocabularyNormalizer.type(String(decoding: raw, as: UTF8.self)).value?.rawValue ?? "").utf8), true)
+        }
+        statuses = FieldMemo { raw in
+            let status = VocabularyNormalizer.status(String(decoding: raw, as: UTF8.self), statusMap: statusMap)
+            return (Array((status.value ?? .normal).rawValue.utf8), true)
+        }
         redFlags = ByteMemo { VocabularyNormalizer.isRed($0).value }
-        taxpayerIDs = ByteMemo(limit: 1 << 14, bytes: NormalizedTaxpayerID.init)
+        taxpayerIDs = FieldMemo(limit: 1 << 14) { raw in
+            let id = NormalizedTaxpayerID(raw)
+            return (id.bytes, NormalizedTaxpayerID.Flags(isFast: id.isFast, isRecognized: id.isRecognized))
+        }
         rates = ByteMemo {
             guard case .value(.single(let rate)) = TaxRateNormalizer.parse($0) else { return (nil, []) }
             return (rate, Array(rate.canonical.utf8))
@@ -138,17 +146,15 @@ struct FastNormalizer {
     /// Appends the canonical fields in order; false when one needs the `String` path.
     private mutating func appendFields(_ row: FieldsView, _ values: Values) -> Bool {
         identity.appendKeyAndParts(to: &record)
-        record.appendField(types.value(for: raw(row, Order.type)))
+        _ = types.appendField(for: raw(row, Order.type), to: &record)
         if let date = values.date { ByteFields.append(date, to: &record.bytes) }
         record.endField()
-        let seller = taxpayerIDs.value(for: raw(row, Order.sellerID))
+        let seller = taxpayerIDs.appendField(for: raw(row, Order.sellerID), to: &record)
         guard seller.isFast else { return false }
-        record.appendField(seller.bytes)
         guard ByteText.clean(raw(row, Order.sellerName), folding: .nfc, into: &record.bytes) else { return false }
         record.endField()
-        let buyer = taxpayerIDs.value(for: raw(row, Order.buyerID))
+        let buyer = taxpayerIDs.appendField(for: raw(row, Order.buyerID), to: &record)
         guard buyer.isFast else { return false }
-        record.appendField(buyer.bytes)
         taxpayerIDsRecognized = seller.isRecognized && buyer.isRecognized
         guard ByteText.clean(raw(row, Order.buyerName), folding: .nfc, into: &record.bytes) else { return false }
         record.endField()
@@ -156,7 +162,7 @@ struct FastNormalizer {
         appendMoney(values.tax)
         appendMoney(values.total)
         record.appendField(values.rateText)
-        record.appendField(statuses.value(for: raw(row, Order.status)))
+        _ = statuses.appendField(for: raw(row, Order.status), to: &record)
         let sign = values.total ?? values.amount ?? .zero
         let isRed = redFlags.value(for: raw(row, Order.isRed)) ?? (sign < .zero)
         record.appendField(isRed ? "true" : "false" as StaticString)
@@ -210,6 +216,12 @@ struct NormalizedTaxpayerID {
     let isFast: Bool
     /// True when the ID is empty or of a form `TaxpayerID.form(ofBytes:)` recognizes.
     let isRecognized: Bool
+
+    /// What a `FieldMemo` keeps beside the bytes.
+    struct Flags {
+        var isFast: Bool
+        var isRecognized: Bool
+    }
 
     init(_ raw: UnsafeBufferPointer<UInt8>) {
         var bytes: [UInt8] = []
