@@ -32,8 +32,8 @@ public struct DateNormalizer: Sendable {
     /// Parses a date field already cleaned (`TextNormalizer.clean(_:folding: .nfkc)`) and not empty.
     func parse(cleaned bytes: ArraySlice<UInt8>) -> Parsed<IssueDate> {
         if isoFirst, let parsed = DateNormalizer.isoDate(bytes) { return parsed }
-        for pattern in patterns {
-            if let parsed = pattern.match(bytes) { return parsed }
+        for index in patterns.indices {  // in place: no copy (and retain) of each pattern
+            if let parsed = patterns[index].match(bytes) { return parsed }
         }
         return DateNormalizer.excelSerial(bytes) ?? .invalid
     }

@@ -82,8 +82,8 @@ public struct DatePattern: Hashable, Sendable {
     func match(_ bytes: ArraySlice<UInt8>) -> Parsed<IssueDate>? {
         var rest = bytes
         var year = -1, month = 1, day = 1
-        for token in tokens {
-            switch token {
+        for index in tokens.indices {
+            switch tokens[index] {
             case .literal(let literal):
                 guard rest.starts(with: literal) else { return nil }
                 rest = rest.dropFirst(literal.count)
