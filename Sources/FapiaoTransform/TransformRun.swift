@@ -26,6 +26,8 @@ struct TransformRun {
 
     /// False when every record takes the `String` path.
     let fastPath: Bool
+    /// What `DedupeIndex.touch` read (kept only so that the reads happen).
+    private(set) var touched: UInt64 = 0
 
     /// Opens the kept-record outputs.
     init(spec: PipelineSpec, outputDirectory: String, spool: Spool, fastPath: Bool = true) throws {
@@ -118,6 +120,7 @@ struct TransformRun {
     private mutating func handle(_ batch: RowBatch, layout: RecordLayout, fast: inout FastNormalizer?, path: String,
                                  pass: inout SourcePass, index: inout DedupeIndex) throws {
         if !batch.isNormalized { batch.normalize(using: &fast) }
+        touched &+= index.touch(batch.keys)
         try batch.forEachRow { row, raw, canonical in
             if let canonical, pass.admitsInOrder(raw, line: row.line) {
                 try handleFast(row, raw: raw, canonical: canonical, layout: layout, path: path, in: &pass,

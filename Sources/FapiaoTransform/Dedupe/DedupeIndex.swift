@@ -35,6 +35,9 @@ struct DedupeIndex: Sendable {
     /// both tables' memory).
     mutating func reserve(_ keys: Int) { kept.reserve(keys) }
 
+    /// Loads the table slots `keys` will claim (see `KeyTable.touch`).
+    func touch(_ keys: [PackedKey]) -> UInt64 { kept.touch(keys) }
+
     /// Records `key` for a record at `location` with `digest`, or reports the record kept before.
     mutating func admit(_ key: PackedKey, digest: UInt64, location: InputLocation, source: Int) -> DedupeVerdict {
         admit(key, digest: digest, file: fileID(location.file), line: location.line, source: source)

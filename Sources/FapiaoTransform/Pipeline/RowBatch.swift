@@ -93,6 +93,9 @@ final class RowBatch {
         }
     }
 
+    /// The keys of the rows the fast path kept, in order.
+    var keys: [PackedKey] { rows.compactMap(\.key) }
+
     /// Empties the batch for reuse.
     func removeAll() {
         isNormalized = false
