@@ -16,6 +16,10 @@ struct SourcePass {
     private let sourceBytes: [UInt8]
     private var lastFile: String?
     private var lastFileBytes: [UInt8] = []
+    /// `_source` and `_file` of the records of `lastFile` as they are written: quoted where needed, a comma
+    /// between them (the fast path writes them with one copy); for a branch source, its `branch` field (the
+    /// source's name) comes first.
+    private(set) var provenance: [UInt8] = []
     private var lastLine = 0
     private var lastFileID: UInt32?
     private var lastSellerTaxID: [UInt8]?
@@ -46,6 +50,14 @@ struct SourcePass {
         if lastFile != location.file {
             lastFile = location.file
             lastFileBytes = Array(location.file.utf8)
+            provenance = []
+            if isBranch {
+                CSVFormatter.appendField(source.name, to: &provenance)
+                provenance.append(UInt8(ascii: ","))
+            }
+            CSVFormatter.appendField(source.name, to: &provenance)
+            provenance.append(UInt8(ascii: ","))
+            CSVFormatter.appendField(location.file, to: &provenance)
             lastFileID = nil
         }
         lastLine = location.line

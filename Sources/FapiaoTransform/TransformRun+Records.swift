@@ -35,7 +35,10 @@ extension TransformRun {
             if let branch { normalized.invoice.branch = branch }
             return try dispatch(verdict, normalized, row: normalized.invoice.canonicalRow, raw: raw, in: &pass)
         }
-        try CanonicalRowWriter.write(canonical, plain: record.plain, provenance: row, branch: branch, to: pass.output)
+        try pass.provenance.withUnsafeBufferPointer { provenance in
+            try CanonicalRowWriter.write(canonical, plain: record.plain, provenance: provenance, line: row[2],
+                                         branch: branch, to: pass.output)
+        }
         if isBranch, let sellerTaxID = pass.newSellerTaxID(sellerTaxID) {
             attribution.noteKept(sellerTaxID: sellerTaxID, branch: pass.source.name)
         }

@@ -13,6 +13,9 @@ struct TransformRun {
     private var branchIndex = DedupeIndex()
     /// Keys kept by authority sources: a key in two authority sources is a duplicate_in_source of the later one.
     private var authorityIndex = DedupeIndex()
+    /// About how many records the authority sources hold: their index is sized when the first one starts,
+    /// once the branch index is gone (both at once would double the peak memory).
+    private var authorityRows = 0
     var attribution: BranchAttribution
     private let rejectSpools: [SpoolWriter]
     private let duplicateSpools: [SpoolWriter]
@@ -23,6 +26,8 @@ struct TransformRun {
 
     /// False when every record takes the `String` path.
     let fastPath: Bool
+    /// What `DedupeIndex.touch` read (kept only so that the reads happen).
+    private(set) var touched: UInt64 = 0
 
     /// Opens the kept-record outputs.
     init(spec: PipelineSpec, outputDirectory: String, spool: Spool, fastPath: Bool = true) throws {
@@ -51,7 +56,7 @@ struct TransformRun {
         let branchFiles = files.filter { spec.sources[$0.position].role == .branch }
         branchIndex.reserve(branchFiles.reduce(0) { $0 + TransformRun.estimatedRows(of: $1.path) })
         let authorityFiles = files.filter { spec.sources[$0.position].role == .authority }
-        authorityIndex.reserve(authorityFiles.reduce(0) { $0 + TransformRun.estimatedRows(of: $1.path) })
+        authorityRows = authorityFiles.reduce(0) { $0 + TransformRun.estimatedRows(of: $1.path) }
         let reader = NormalizingReader(spec: spec, files: files, fastPath: fastPath)
         reader.start()
         defer { reader.stop() }
@@ -76,6 +81,7 @@ struct TransformRun {
             swap(&index, &branchIndex)  // branch keys are shared by every branch source
         } else {
             pass.attribute(with: attribution)
+            authorityIndex.reserve(authorityRows)  // a no-op once it holds keys
             swap(&index, &authorityIndex)  // and authority keys by every authority source
         }
         defer {
@@ -114,6 +120,7 @@ struct TransformRun {
     private mutating func handle(_ batch: RowBatch, layout: RecordLayout, fast: inout FastNormalizer?, path: String,
                                  pass: inout SourcePass, index: inout DedupeIndex) throws {
         if !batch.isNormalized { batch.normalize(using: &fast) }
+        touched &+= index.touch(batch.keys)
         try batch.forEachRow { row, raw, canonical in
             if let canonical, pass.admitsInOrder(raw, line: row.line) {
                 try handleFast(row, raw: raw, canonical: canonical, layout: layout, path: path, in: &pass,

@@ -108,7 +108,7 @@ import FapiaoIO
                 ends.withUnsafeBufferPointer { RecordDigest.scan(fields: fields, ends: $0, from: 0) }
             }
             #expect(scan.commas == bytes.filter { $0 == UInt8(ascii: ",") }.count)
-            #expect(scan.quotesOrBreaks == bytes.contains { $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
+            #expect(scan.quotesOrBreaks == bytes.contains { $0 == 0x22 || $0 < 0x0E })  // CR, LF among them
         }
     }
 
@@ -221,4 +221,77 @@ struct RecordChecker {
         (O.branch, .branch),
     ]
     for (literal, field) in orders { #expect(literal == field.order, "\(field)") }
+}
+
+/// The table-free taxpayer ID checks against the tables of GB 32100-2015 and GB 11643.
+@Suite struct TaxpayerIDCheckTests {
+    private static let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY".utf8)
+    private static let usccWeights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    private static let residentWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+    private static func referenceUSCC(_ id: [UInt8]) -> Bool {
+        var sum = 0
+        for index in 0..<17 {
+            guard let value = alphabet.firstIndex(of: id[index]) else { return false }
+            sum += value * usccWeights[index]
+        }
+        return alphabet[(31 - sum % 31) % 31] == id[17]
+    }
+
+    private static func referenceResident(_ id: [UInt8]) -> Bool {
+        guard id[..<17].allSatisfy({ (48...57).contains($0) }) else { return false }
+        var sum = 0
+        for index in 0..<17 { sum += Int(id[index] - 48) * residentWeights[index] }
+        return Array("10X98765432".utf8)[sum % 11] == id[17]
+    }
+
+    @Test func checksMatchTheTables() {
+        var state: UInt64 = 99
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let symbols = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZa".utf8)
+        var valid = (uscc: 0, resident: 0)
+        for round in 0..<200_000 {
+            let digitsOnly = round % 2 == 0
+            let id = (0..<18).map { _ in digitsOnly ? UInt8(48 + next(10)) : symbols[next(symbols.count)] }
+            let (uscc, resident) = id.withUnsafeBufferPointer { (TaxpayerID.isUSCC($0), TaxpayerID.isResidentID($0)) }
+            #expect(uscc == Self.referenceUSCC(id), "\(id)")
+            #expect(resident == Self.referenceResident(id), "\(id)")
+            valid.uscc += uscc ? 1 : 0
+            valid.resident += resident ? 1 : 0
+        }
+        #expect(valid.uscc > 1000 && valid.resident > 1000)
+    }
+}
+
+/// `DateNormalizer`'s `YYYY-MM-DD` shortcut against the pattern walk it stands in for.
+@Suite struct ISODateShortcutTests {
+    @Test func shortcutGivesWhatThePatternsGive() throws {
+        try check(try DateNormalizer(), against: try DateNormalizer(dateFormats: ["'Q'yyyy", "yyyy-M-d"]))
+        try check(try DateNormalizer(dateFormats: ["yyyy-MM-dd", "yyyy-dd-MM"]),
+                  against: try DateNormalizer(dateFormats: ["'Q'yyyy", "yyyy-MM-dd", "yyyy-dd-MM"]))
+        #expect(try DatePattern("yyyy-MM-dd").readsISODates && DatePattern("yyyy-M-d").readsISODates)
+        #expect(try !DatePattern("yyyy-MM-dd'T'HH:mm").readsISODates && !DatePattern("yyyy-dd-MM").readsISODates)
+    }
+
+    /// `shortcut` (whose first pattern reads ISO dates) against `walk` (the same patterns after one that
+    /// never matches these texts, `'Q'yyyy`, so no shortcut).
+    private func check(_ shortcut: DateNormalizer, against walk: DateNormalizer) throws {
+        var state: UInt64 = 7
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let pieces = ["2025", "1999", "0000", "-", "04", "4", "02", "13", "17", "30", "31", "29", "00", " 08:00:00",
+                      "T10:59", ".5", " ", "x", "/", "２０２５", "年", ":", "7"]
+        for _ in 0..<50_000 {
+            let text = (0..<next(8)).map { _ in pieces[next(pieces.count)] }.joined()
+            #expect(shortcut.parse(text) == walk.parse(text), "\(text)")
+        }
+        for text in ["2025-04-17", "2025-04-17 08:00:00", "2025-02-29", "2024-02-29T23:59:59.5", "2025-04-17x"] {
+            #expect(shortcut.parse(text) == walk.parse(text), "\(text)")
+        }
+    }
 }

@@ -49,6 +49,20 @@ struct KeyTable: Sendable {
         }
     }
 
+    /// Reads the home slots of `keys` (nothing else): independent loads the processor overlaps, so that the
+    /// `claim`s that follow find those cache lines loaded instead of waiting for each miss in turn. Returns a
+    /// value to keep (so the reads are not optimized away).
+    func touch(_ keys: [PackedKey]) -> UInt64 {
+        entries.withUnsafeBufferPointer { entries in
+            var sink: UInt64 = 0
+            for key in keys {
+                let low = UInt64(truncatingIfNeeded: key.bits), high = UInt64(truncatingIfNeeded: key.bits >> 64)
+                sink &+= entries[KeyTable.slot(low: low, high: high, bits: bits)].high
+            }
+            return sink
+        }
+    }
+
     /// The home slot: a multiplicative hash of the key without its last three bits, then those bits.
     @inline(__always)
     private static func slot(low: UInt64, high: UInt64, bits: Int) -> Int {

@@ -69,12 +69,12 @@ enum ByteFields {
     }
 
     /// Appends a date as `YYYY-MM-DD` (`IssueDate.description`; years are 1900...2199).
-    static func append(_ date: IssueDate, to out: inout [UInt8]) {
+    static func append<Out: ByteOutput>(_ date: IssueDate, to out: inout Out) {
         let (year, month, day) = (date.year, date.month, date.day)
         var text: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (
             digit(year / 1000), digit(year / 100), digit(year / 10), digit(year), UInt8(ascii: "-"),
             digit(month / 10), digit(month), UInt8(ascii: "-"), digit(day / 10), digit(day))
-        withUnsafeBytes(of: &text) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: &text) { out.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
     }
 
     /// The ASCII digit of `value % 10`.
@@ -82,7 +82,7 @@ enum ByteFields {
     private static func digit<Number: BinaryInteger>(_ value: Number) -> UInt8 { UInt8(48 + value % 10) }
 
     /// Appends `Fen.description`: sign, whole yuan, two decimals.
-    static func append(_ fen: Fen, to out: inout [UInt8]) {
+    static func append<Out: ByteOutput>(_ fen: Fen, to out: inout Out) {
         var text: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes, filled from the end
         withUnsafeMutableBytes(of: &text) { buffer in
             var index = buffer.count - 1
@@ -103,7 +103,7 @@ enum ByteFields {
                 buffer[index] = UInt8(ascii: "-")
                 index -= 1
             }
-            out.append(contentsOf: buffer[(index + 1)...])
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(index + 1)...]).assumingMemoryBound(to: UInt8.self))
         }
     }
 

@@ -9,10 +9,15 @@ struct ByteMemo<Value> {
     private var slots: [Int32]             // index into `entries`, or -1
     private var entries: [(start: Int, count: Int, hash: UInt64, value: Value)] = []
     private let limit: Int
-    private let compute: (String) -> Value
+    private let compute: (UnsafeBufferPointer<UInt8>) -> Value
 
     /// A memo of `compute`, applied to the bytes decoded as UTF-8 (as the `String` path reads them).
     init(limit: Int = 4096, compute: @escaping (String) -> Value) {
+        self.init(limit: limit, bytes: { compute(String(decoding: $0, as: UTF8.self)) })
+    }
+
+    /// A memo of `compute`, applied to the bytes themselves.
+    init(limit: Int = 4096, bytes compute: @escaping (UnsafeBufferPointer<UInt8>) -> Value) {
         self.limit = limit
         self.compute = compute
         slots = [Int32](repeating: -1, count: ByteMemo.capacity(for: limit))
@@ -35,7 +40,7 @@ struct ByteMemo<Value> {
             if entries[entry].hash == hash, matches(entries[entry], bytes) { return entries[entry].value }
             slot = (slot + 1) & mask
         }
-        let value = compute(String(decoding: bytes, as: UTF8.self))
+        let value = compute(bytes)
         if entries.count < limit {
             slots[slot] = Int32(entries.count)
             entries.append((keys.count, bytes.count, hash, value))
@@ -71,5 +76,68 @@ struct ByteMemo<Value> {
     private static func mix(_ hash: UInt64, _ word: UInt64) -> UInt64 {
         let product = (hash ^ word).multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15)
         return product.high ^ product.low
+    }
+}
+
+/// `ByteMemo` for functions whose result is a field's bytes (and a few plain values): the results live in
+/// one arena and are appended to the record straight from it, so a hit makes no array to retain and release.
+struct FieldMemo<Extra: BitwiseCopyable> {
+    private struct Entry {
+        var keyStart: Int, keyCount: Int, hash: UInt64
+        var outputStart: Int, outputCount: Int
+        var extra: Extra
+    }
+
+    private var keys: [UInt8] = []
+    private var outputs: [UInt8] = []
+    private var slots: [Int32]             // index into `entries`, or -1
+    private var entries: [Entry] = []
+    private let limit: Int
+    private let compute: (UnsafeBufferPointer<UInt8>) -> (field: [UInt8], extra: Extra)
+
+    /// A memo of `compute` (the field's bytes and the extra values), past `limit` keys computing each time.
+    init(limit: Int = 4096, compute: @escaping (UnsafeBufferPointer<UInt8>) -> (field: [UInt8], extra: Extra)) {
+        self.limit = limit
+        self.compute = compute
+        var capacity = 16
+        while capacity < limit * 2 { capacity *= 2 }
+        slots = [Int32](repeating: -1, count: capacity)
+    }
+
+    /// Appends the field computed from `key` to `record` as a whole field; returns its extra values.
+    mutating func appendField(for key: UnsafeBufferPointer<UInt8>, to record: inout FastRecord) -> Extra {
+        let hash = ByteMemo<Extra>.hash(key)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let index = Int(slots[slot])
+            if index < 0 { break }
+            let entry = entries[index]
+            if entry.hash == hash, matches(entry, key) {
+                outputs.withUnsafeBufferPointer { outputs in
+                    record.appendField(UnsafeBufferPointer(
+                        rebasing: outputs[entry.outputStart..<(entry.outputStart + entry.outputCount)]))
+                }
+                return entry.extra
+            }
+            slot = (slot + 1) & mask
+        }
+        let (field, extra) = compute(key)
+        if entries.count < limit {
+            slots[slot] = Int32(entries.count)
+            entries.append(Entry(keyStart: keys.count, keyCount: key.count, hash: hash, outputStart: outputs.count,
+                                 outputCount: field.count, extra: extra))
+            keys.append(contentsOf: key)
+            outputs.append(contentsOf: field)
+        }
+        record.appendField(field)
+        return extra
+    }
+
+    private func matches(_ entry: Entry, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard entry.keyCount == key.count else { return false }
+        return keys.withUnsafeBufferPointer { keys in
+            UnsafeBufferPointer(rebasing: keys[entry.keyStart..<(entry.keyStart + entry.keyCount)]).hasSameBytes(as: key)
+        }
     }
 }

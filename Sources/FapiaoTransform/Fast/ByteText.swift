@@ -6,8 +6,8 @@
 /// the whole record the `String` way, so the two paths can never disagree on what they both accept.
 enum ByteText {
     /// Appends `TextNormalizer.clean(value, folding:)`; false when the `String` path is needed.
-    static func clean(_ value: UnsafeBufferPointer<UInt8>, folding: TextNormalizer.Folding, into out: inout [UInt8])
-        -> Bool
+    static func clean<Out: ByteOutput>(_ value: UnsafeBufferPointer<UInt8>, folding: TextNormalizer.Folding,
+                                       into out: inout Out) -> Bool
     {
         if isPlain(value, folding: folding) {
             if !(value.count == 2 && value[0] == 0x2D && value[1] == 0x2D) { out.append(contentsOf: value) }
@@ -32,7 +32,7 @@ enum ByteText {
     }
 
     /// Appends `TextNormalizer.remark(value)`; false when the `String` path is needed.
-    static func remark(_ value: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+    static func remark<Out: ByteOutput>(_ value: UnsafeBufferPointer<UInt8>, into out: inout Out) -> Bool {
         if isPlain(value, folding: .nfc) { return clean(value, folding: .nfc, into: &out) }  // one line
         let start = out.count
         var line = LineCollapser(start: start)
@@ -48,7 +48,7 @@ enum ByteText {
         }
         guard ok else { return false }
         if out.count > line.start { lastLineEnd = out.count }
-        if out.count > lastLineEnd { out.removeSubrange(lastLineEnd...) }  // trailing empty lines are dropped
+        if out.count > lastLineEnd { out.removeSuffix(from: lastLineEnd) }  // trailing empty lines are dropped
         removePlaceholder(from: start, in: &out)
         return true
     }
@@ -90,8 +90,8 @@ enum ByteText {
     }
 
     /// Empties the value appended from `start` when it is the placeholder `--`.
-    private static func removePlaceholder(from start: Int, in out: inout [UInt8]) {
-        if out.count - start == 2, out[start] == 0x2D, out[start + 1] == 0x2D { out.removeLast(2) }
+    private static func removePlaceholder<Out: ByteOutput>(from start: Int, in out: inout Out) {
+        if out.count - start == 2, out[start] == 0x2D, out[start + 1] == 0x2D { out.removeSuffix(from: start) }
     }
 
     /// Calls `body` with each scalar of `value` that is not invisible, folded as `folding` asks; false when
@@ -139,7 +139,7 @@ enum ByteText {
 
     /// Appends the UTF-8 bytes of a scalar below U+10000.
     @inline(__always)
-    static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+    static func appendUTF8<Out: ByteOutput>(_ scalar: UInt32, to out: inout Out) {
         if scalar < 0x80 {
             out.append(UInt8(scalar))
         } else if scalar < 0x800 {
@@ -163,7 +163,7 @@ struct LineCollapser {
     init(start: Int) { self.start = start }
 
     @inline(__always)
-    mutating func add(_ scalar: UInt32, to out: inout [UInt8]) {
+    mutating func add<Out: ByteOutput>(_ scalar: UInt32, to out: inout Out) {
         if TextNormalizer.isSpace(scalar) {
             pendingSpace = out.count > start
         } else {

@@ -4,9 +4,7 @@ import FapiaoCore
 extension FastNormalizer {
     /// The `suspicious_field` checks other than more decimals: taxpayer IDs, digital year, tax, total.
     func isSuspicious(_ values: Values) -> Bool {
-        let badSeller = record.withField(Order.sellerID) { !$0.isEmpty && TaxpayerID.form(ofBytes: $0) == nil }
-        let badBuyer = record.withField(Order.buyerID) { !$0.isEmpty && TaxpayerID.form(ofBytes: $0) == nil }
-        if badSeller || badBuyer { return true }
+        if !taxpayerIDsRecognized { return true }  // a seller or buyer ID of no recognized form
         if let date = values.date {
             let differs = record.withField(Order.digital) { digits in
                 digits.count == 20 && Int(digits[0] - 48) * 10 + Int(digits[1] - 48) != date.year % 100

@@ -14,14 +14,20 @@ struct FastNormalizer {
     private let branch: String
     private let dates: DateNormalizer
     let taxToleranceFen: Int64
-    private var types: ByteMemo<[UInt8]>
-    private var statuses: ByteMemo<[UInt8]>
+    private var types: FieldMemo<Bool>
+    private var statuses: FieldMemo<Bool>
     private var redFlags: ByteMemo<Bool?>
     private var rates: ByteMemo<(rate: TaxRate?, text: [UInt8])>
+    /// Taxpayer IDs (few distinct per source: one seller, a pool of buyers), normalized once.
+    private var taxpayerIDs: FieldMemo<NormalizedTaxpayerID.Flags>
+    /// Whether both taxpayer IDs of the record last normalized are empty or of a recognized form.
+    private(set) var taxpayerIDsRecognized = true
     private var identity = IdentityBytes()
     private var scratch: [UInt8] = []
     /// The record last normalized.
     private(set) var record = FastRecord()
+    /// Where `normalize(_:appendingTo:)` put the record last normalized: the index of its first end.
+    private var storedFirst = 0
 
     /// A normalizer for the rows of `layout` from `source`.
     init(source: SourceSpec, layout: RecordLayout, taxToleranceFen: Int64) throws {
@@ -33,9 +39,18 @@ struct FastNormalizer {
         dates = try DateNormalizer(dateFormats: source.dateFormats)
         self.taxToleranceFen = taxToleranceFen
         let statusMap = VocabularyNormalizer.matchingStatusMap(source.statusMap)
-        types = ByteMemo { Array((VocabularyNormalizer.type($0).value?.rawValue ?? "").utf8) }
-        statuses = ByteMemo { Array((VocabularyNormalizer.status($0, statusMap: statusMap).value ?? .normal).rawValue.utf8) }
+        types = FieldMemo { raw in
+            (Array((VocabularyNormalizer.type(String(decoding: raw, as: UTF8.self)).value?.rawValue ?? "").utf8), true)
+        }
+        statuses = FieldMemo { raw in
+            let status = VocabularyNormalizer.status(String(decoding: raw, as: UTF8.self), statusMap: statusMap)
+            return (Array((status.value ?? .normal).rawValue.utf8), true)
+        }
         redFlags = ByteMemo { VocabularyNormalizer.isRed($0).value }
+        taxpayerIDs = FieldMemo(limit: 1 << 14) { raw in
+            let id = NormalizedTaxpayerID(raw)
+            return (id.bytes, NormalizedTaxpayerID.Flags(isFast: id.isFast, isRecognized: id.isRecognized))
+        }
         rates = ByteMemo {
             guard case .value(.single(let rate)) = TaxRateNormalizer.parse($0) else { return (nil, []) }
             return (rate, Array(rate.canonical.utf8))
@@ -54,26 +69,29 @@ struct FastNormalizer {
 
     /// Normalizes `row` into `record`, alone; false when the record must take the `String` path.
     mutating func normalize(_ row: FieldsView) -> Bool {
-        record.bytes.removeAll(keepingCapacity: true)
-        record.ends.removeAll(keepingCapacity: true)
-        return normalizeAppending(row)
+        normalizeAppending(row)
     }
 
     /// Normalizes `row`, appending its canonical fields to `store` (and describing them in `record`); false,
     /// with `store` unchanged, when the record must take the `String` path.
     mutating func normalize(_ row: FieldsView, appendingTo store: inout FieldStore) -> Bool {
-        swap(&store.bytes, &record.bytes)
-        swap(&store.ends, &record.ends)
-        defer {
-            swap(&store.bytes, &record.bytes)
-            swap(&store.ends, &record.ends)
-        }
-        return normalizeAppending(row)
+        guard normalizeAppending(row) else { return false }
+        storedFirst = record.copy(into: &store)
+        return true
+    }
+
+    /// `normalize(_:appendingTo:)`, then `describe(_:)` into `entry` when the record was kept (one mutating
+    /// call: a batch loop calling the non-mutating `describe` on its captured normalizer copied it per row).
+    mutating func normalize(_ row: FieldsView, appendingTo store: inout FieldStore,
+                            describing entry: inout RowBatch.Row) -> Bool {
+        guard normalize(row, appendingTo: &store) else { return false }
+        describe(&entry)
+        return true
     }
 
     /// Copies what a batch row needs to know of `record`.
     func describe(_ entry: inout RowBatch.Row) {
-        entry.canonicalFirst = record.firstEnd
+        entry.canonicalFirst = storedFirst
         entry.key = record.key
         entry.digest = record.digest
         entry.line = record.line
@@ -128,22 +146,23 @@ struct FastNormalizer {
     /// Appends the canonical fields in order; false when one needs the `String` path.
     private mutating func appendFields(_ row: FieldsView, _ values: Values) -> Bool {
         identity.appendKeyAndParts(to: &record)
-        record.appendField(types.value(for: raw(row, Order.type)))
+        _ = types.appendField(for: raw(row, Order.type), to: &record)
         if let date = values.date { ByteFields.append(date, to: &record.bytes) }
         record.endField()
-        guard ByteFields.taxpayerID(raw(row, Order.sellerID), into: &record.bytes) else { return false }
-        record.endField()
+        let seller = taxpayerIDs.appendField(for: raw(row, Order.sellerID), to: &record)
+        guard seller.isFast else { return false }
         guard ByteText.clean(raw(row, Order.sellerName), folding: .nfc, into: &record.bytes) else { return false }
         record.endField()
-        guard ByteFields.taxpayerID(raw(row, Order.buyerID), into: &record.bytes) else { return false }
-        record.endField()
+        let buyer = taxpayerIDs.appendField(for: raw(row, Order.buyerID), to: &record)
+        guard buyer.isFast else { return false }
+        taxpayerIDsRecognized = seller.isRecognized && buyer.isRecognized
         guard ByteText.clean(raw(row, Order.buyerName), folding: .nfc, into: &record.bytes) else { return false }
         record.endField()
         appendMoney(values.amount)
         appendMoney(values.tax)
         appendMoney(values.total)
         record.appendField(values.rateText)
-        record.appendField(statuses.value(for: raw(row, Order.status)))
+        _ = statuses.appendField(for: raw(row, Order.status), to: &record)
         let sign = values.total ?? values.amount ?? .zero
         let isRed = redFlags.value(for: raw(row, Order.isRed)) ?? (sign < .zero)
         record.appendField(isRed ? "true" : "false" as StaticString)
@@ -165,7 +184,7 @@ struct FastNormalizer {
         guard ByteText.remark(raw(row, Order.remark), into: &scratch),
               !RedLetterMarkers.mayName(scratch) else { return false }
         record.endField()
-        record.bytes.append(contentsOf: scratch)
+        scratch.withUnsafeBufferPointer { record.bytes.append(contentsOf: $0) }
         record.endField()
         return true
     }
@@ -186,5 +205,28 @@ struct FastNormalizer {
             value = value * 10 + Int(byte - 48)
         }
         return value
+    }
+}
+
+/// A taxpayer ID as the fast path normalizes it (`ByteFields.taxpayerID`), with its form checked once.
+struct NormalizedTaxpayerID {
+    /// `TaxpayerID.normalize` of the raw bytes (when `isFast`).
+    let bytes: [UInt8]
+    /// False when the `String` path is needed.
+    let isFast: Bool
+    /// True when the ID is empty or of a form `TaxpayerID.form(ofBytes:)` recognizes.
+    let isRecognized: Bool
+
+    /// What a `FieldMemo` keeps beside the bytes.
+    struct Flags {
+        var isFast: Bool
+        var isRecognized: Bool
+    }
+
+    init(_ raw: UnsafeBufferPointer<UInt8>) {
+        var bytes: [UInt8] = []
+        isFast = ByteFields.taxpayerID(raw, into: &bytes)
+        isRecognized = bytes.isEmpty || bytes.withUnsafeBufferPointer { TaxpayerID.form(ofBytes: $0) } != nil
+        self.bytes = bytes
     }
 }

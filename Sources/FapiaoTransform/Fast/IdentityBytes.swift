@@ -16,9 +16,9 @@ struct IdentityBytes {
     /// Reads the three identity columns (unmapped ones empty); false when the `String` path is needed.
     mutating func read(code rawCode: UnsafeBufferPointer<UInt8>, number rawNumber: UnsafeBufferPointer<UInt8>,
                        digital rawDigital: UnsafeBufferPointer<UInt8>) -> Bool {
-        code.removeAll(keepingCapacity: true)
-        number.removeAll(keepingCapacity: true)
-        digital.removeAll(keepingCapacity: true)
+        if !code.isEmpty { code.removeAll(keepingCapacity: true) }  // (a call each: skipped when empty)
+        if !number.isEmpty { number.removeAll(keepingCapacity: true) }
+        if !digital.isEmpty { digital.removeAll(keepingCapacity: true) }
         guard ByteFields.digits(rawCode, into: &code) != .slow, ByteFields.digits(rawNumber, into: &number) != .slow,
               ByteFields.digits(rawDigital, into: &digital) != .slow else { return false }
         ByteFields.pad(from: 0, in: &code, lengths: ByteFields.codeLength)
@@ -49,11 +49,11 @@ struct IdentityBytes {
     /// Appends `invoice_key`, `invoice_code`, `invoice_number` and `digital_number`.
     func appendKeyAndParts(to record: inout FastRecord) {
         if !digital.isEmpty {
-            record.bytes.append(contentsOf: digital)
+            digital.withUnsafeBufferPointer { record.bytes.append(contentsOf: $0) }
         } else {
-            record.bytes.append(contentsOf: code)
+            code.withUnsafeBufferPointer { record.bytes.append(contentsOf: $0) }
             record.bytes.append(UInt8(ascii: "-"))
-            record.bytes.append(contentsOf: number)
+            number.withUnsafeBufferPointer { record.bytes.append(contentsOf: $0) }
         }
         record.endField()
         record.appendField(code)

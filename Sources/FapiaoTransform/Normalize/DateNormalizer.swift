@@ -13,10 +13,13 @@ public struct DateNormalizer: Sendable {
     public static let excelSerials = 10_000...99_999
 
     private let patterns: [DatePattern]
+    /// True when the first pattern tried reads `YYYY-MM-DD` as `isoDate` does (`DatePattern.readsISODates`).
+    private let isoFirst: Bool
 
     /// A normalizer trying `dateFormats` (compiled, see `DatePattern`) before the built-in notations.
     public init(dateFormats: [String] = []) throws {
         patterns = try dateFormats.map(DatePattern.init) + DateNormalizer.builtIns
+        isoFirst = patterns.first?.readsISODates == true
     }
 
     /// Parses one raw date field: `.invalid` when no notation matches or the day does not exist.
@@ -28,10 +31,28 @@ public struct DateNormalizer: Sendable {
 
     /// Parses a date field already cleaned (`TextNormalizer.clean(_:folding: .nfkc)`) and not empty.
     func parse(cleaned bytes: ArraySlice<UInt8>) -> Parsed<IssueDate> {
-        for pattern in patterns {
-            if let parsed = pattern.match(bytes) { return parsed }
+        if isoFirst, let parsed = DateNormalizer.isoDate(bytes) { return parsed }
+        for index in patterns.indices {  // in place: no copy (and retain) of each pattern
+            if let parsed = patterns[index].match(bytes) { return parsed }
         }
         return DateNormalizer.excelSerial(bytes) ?? .invalid
+    }
+
+    /// What a `yyyy-M-d` or `yyyy-MM-dd` pattern gives for the common `YYYY-MM-DD` (plus an ignorable time),
+    /// without walking its tokens; nil for any other text (the patterns then decide).
+    static func isoDate(_ bytes: ArraySlice<UInt8>) -> Parsed<IssueDate>? {
+        guard bytes.count >= 10 else { return nil }
+        let start = bytes.startIndex
+        func digit(_ offset: Int) -> Int? {
+            let byte = bytes[start + offset]
+            return byte >= 48 && byte <= 57 ? Int(byte - 48) : nil
+        }
+        guard bytes[start + 4] == UInt8(ascii: "-"), bytes[start + 7] == UInt8(ascii: "-"),
+              let y0 = digit(0), let y1 = digit(1), let y2 = digit(2), let y3 = digit(3),
+              let m0 = digit(5), let m1 = digit(6), let d0 = digit(8), let d1 = digit(9),
+              isIgnorableTime(bytes[(start + 10)...]) else { return nil }
+        let year = ((y0 * 10 + y1) * 10 + y2) * 10 + y3
+        return IssueDate(year: year, month: m0 * 10 + m1, day: d0 * 10 + d1).map { .value($0) } ?? .invalid
     }
 
     /// Reads an Excel serial day number (the 1900 system, whose day 60 is the fictitious 1900-02-29).

@@ -68,13 +68,22 @@ public struct DatePattern: Hashable, Sendable {
         return run == 2 ? .number(unit, minDigits: 2, maxDigits: 2) : .number(unit, minDigits: 1, maxDigits: 2)
     }
 
+    /// True for `yyyy-M-d`, `yyyy-MM-dd` and their mixes: on `YYYY-MM-DD` text (plus an ignorable time)
+    /// such a pattern reads exactly what `DateNormalizer.isoDate` reads, and fails where it fails.
+    var readsISODates: Bool {
+        guard tokens.count == 5, case .number(.year, 4, 4) = tokens[0], case .literal(let first) = tokens[1],
+              case .number(.month, _, 2) = tokens[2], case .literal(let second) = tokens[3],
+              case .number(.day, _, 2) = tokens[4] else { return false }
+        return first == [UInt8(ascii: "-")] && second == [UInt8(ascii: "-")]
+    }
+
     /// Matches NFKC-folded text; the date when the pattern matches and the day exists, `.invalid` when it
     /// matches an impossible date, nil when it does not match.
     func match(_ bytes: ArraySlice<UInt8>) -> Parsed<IssueDate>? {
         var rest = bytes
         var year = -1, month = 1, day = 1
-        for token in tokens {
-            switch token {
+        for index in tokens.indices {
+            switch tokens[index] {
             case .literal(let literal):
                 guard rest.starts(with: literal) else { return nil }
                 rest = rest.dropFirst(literal.count)

@@ -17,14 +17,25 @@ public enum TaxpayerID {
         TextNormalizer.clean(raw, folding: .nfkc).replacingSpaces().uppercased()
     }
 
-    private static let usccAlphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY".utf8)
-    /// Byte → its value in `usccAlphabet`, or -1.
-    private static let usccValues: [Int] = (0..<256).map { byte in
-        usccAlphabet.firstIndex(of: UInt8(byte)) ?? -1
+    /// The 31 symbols of a USCC, by value. (No lookup tables in the checks below: a lazy global costs a
+    /// `swift_once` call on every use, and these run twice per record.)
+    static let usccSymbols: StaticString = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    /// The check characters of a resident ID, by the weighted sum mod 11.
+    static let residentChecks: StaticString = "10X98765432"
+
+    /// The value of a USCC symbol (its index in `usccSymbols`), or -1.
+    @inline(__always)
+    static func usccValue(_ byte: UInt8) -> Int {
+        switch byte {
+        case 48...57: return Int(byte - 48)       // 0-9
+        case 65...72: return Int(byte - 65) + 10  // A-H
+        case 74...78: return Int(byte - 74) + 18  // J-N (no I)
+        case 80...82: return Int(byte - 80) + 23  // P-R (no O)
+        case 84...85: return Int(byte - 84) + 26  // T-U (no S)
+        case 87...89: return Int(byte - 87) + 28  // W-Y (no V, no Z)
+        default: return -1
+        }
     }
-    private static let usccWeights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-    private static let residentWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    private static let residentChecks = Array("10X98765432".utf8)
 
     /// The form of a normalized ID, or nil when it is of none (empty and all-zero values are of none).
     public static func form(of id: String) -> Form? {
@@ -50,23 +61,25 @@ public enum TaxpayerID {
         }
     }
 
-    /// GB 32100-2015: 18 characters of the 31-symbol alphabet, the last a mod-31 check character.
+    /// GB 32100-2015: 18 characters of the 31-symbol alphabet, the last a mod-31 check character; the
+    /// weights are 3^i mod 31 (1, 3, 9, 27, 19, …), summed by Horner's rule from the last character.
     static func isUSCC(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var sum = 0
-        for index in 0..<17 {
-            let value = usccValues[Int(bytes[index])]
+        for index in stride(from: 16, through: 0, by: -1) {
+            let value = usccValue(bytes[index])
             guard value >= 0 else { return false }
-            sum += value * usccWeights[index]
+            sum = sum * 3 + value  // below 31 × 3^17: no overflow, one modulo at the end
         }
-        return usccAlphabet[(31 - sum % 31) % 31] == bytes[17]
+        return usccSymbols.utf8Start[(31 - sum % 31) % 31] == bytes[17]
     }
 
-    /// GB 11643: 17 digits and a mod-11 check character (`0-9` or `X`).
+    /// GB 11643: 17 digits and a mod-11 check character (`0-9` or `X`); the weights are 2^(17-i) mod 11
+    /// (7, 9, 10, 5, …), summed by Horner's rule.
     static func isResidentID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count == 18, bytes[..<17].allSatisfy(isDigit) else { return false }
         var sum = 0
-        for index in 0..<17 { sum += Int(bytes[index] - 48) * residentWeights[index] }
-        return residentChecks[sum % 11] == bytes[17]
+        for index in 0..<17 { sum = sum * 2 + Int(bytes[index] - 48) }  // below 10 × 2^17
+        return residentChecks.utf8Start[sum * 2 % 11] == bytes[17]
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { (48...57).contains(byte) }

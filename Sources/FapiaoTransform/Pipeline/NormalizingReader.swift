@@ -70,24 +70,24 @@ final class NormalizingReader: @unchecked Sendable {
 
     private func read(source: SourceSpec, path: String) throws {
         var fast: FastNormalizer?
-        var batch = spare.poll() ?? RowBatch()
+        var pending = RowBatch.Pending()
         try RecordFileByteReader(path: path).forEachRow(header: { header in
             try send(.header(header.strings))
             fast = fastPath ? FastNormalizer(source: source, header: header.strings, spec: spec) : nil
         }, row: { row in
-            batch.add(row)
-            if batch.isFull {
-                try send(batch, normalizing: &fast)
-                batch = spare.poll() ?? RowBatch()
-            }
+            pending.add(row)
+            if pending.isFull { try send(&pending, normalizing: &fast) }
         })
-        if !batch.rows.isEmpty { try send(batch, normalizing: &fast) }
+        if !pending.rows.isEmpty { try send(&pending, normalizing: &fast) }
         try send(.end)
     }
 
-    /// Hands a batch over, normalized here unless the run is waiting for work: then it normalizes the batch
-    /// itself, so both threads stay busy (normalizing is pure: who does it changes nothing).
-    private func send(_ batch: RowBatch, normalizing fast: inout FastNormalizer?) throws {
+    /// Hands the pending rows over as a batch, normalized here unless the run is waiting for work: then it
+    /// normalizes the batch itself, so both threads stay busy (normalizing is pure: who does it changes
+    /// nothing).
+    private func send(_ pending: inout RowBatch.Pending, normalizing fast: inout FastNormalizer?) throws {
+        let batch = spare.poll() ?? RowBatch()
+        batch.take(&pending)
         if items.count >= 2 { batch.normalize(using: &fast) }
         try send(.rows(batch))
     }

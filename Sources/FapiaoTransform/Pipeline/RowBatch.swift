@@ -34,14 +34,27 @@ final class RowBatch {
         rows.reserveCapacity(RowBatch.capacity)
     }
 
-    /// True when the batch should be handed over.
-    var isFull: Bool { rows.count >= RowBatch.capacity }
+    /// Rows as the reader gathers them: a value the reader owns, so adding a row makes no dynamic
+    /// exclusivity check (as each access to a class's `var` does); `take(_:)` moves them into a batch.
+    struct Pending {
+        var raw = FieldStore()
+        var rows: [Row] = []
 
-    /// Adds a row (not normalized yet).
-    func add(_ row: CSVRowView) {
-        rows.append(Row(rawFirst: raw.count, rawCount: row.count, fileLine: row.line, canonicalFirst: -1,
-                        key: nil, digest: 0, line: 0, suspicious: false, plain: false))
-        raw.append(row)
+        /// True when the rows should be handed over.
+        var isFull: Bool { rows.count >= RowBatch.capacity }
+
+        /// Adds a row (not normalized yet).
+        mutating func add(_ row: CSVRowView) {
+            rows.append(Row(rawFirst: raw.count, rawCount: row.count, fileLine: row.line, canonicalFirst: -1,
+                            key: nil, digest: 0, line: 0, suspicious: false, plain: false))
+            raw.append(row)
+        }
+    }
+
+    /// Takes the rows of `pending`, which gets this batch's (empty) storage back.
+    func take(_ pending: inout Pending) {
+        swap(&raw, &pending.raw)
+        swap(&rows, &pending.rows)
     }
 
     /// Runs the fast path on every row (rows it declines keep `canonicalFirst == -1`); nil normalizes none.
@@ -52,13 +65,11 @@ final class RowBatch {
         var canonical = FieldStore(), rows: [Row] = []  // locals: no exclusivity check per row
         swap(&canonical, &self.canonical)
         swap(&rows, &self.rows)
-        raw.bytes.withUnsafeBufferPointer { bytes in
-            raw.ends.withUnsafeBufferPointer { ends in
-                for index in rows.indices {
-                    let view = FieldsView(bytes: bytes, ends: ends, first: rows[index].rawFirst,
-                                          count: rows[index].rawCount)
-                    if normalizer.normalize(view, appendingTo: &canonical) { normalizer.describe(&rows[index]) }
-                }
+        raw.withView(first: 0, count: 0) { raw in
+            for index in rows.indices {
+                let view = FieldsView(bytes: raw.bytes, ends: raw.ends, starts: raw.starts, first: rows[index].rawFirst,
+                                      count: rows[index].rawCount)
+                _ = normalizer.normalize(view, appendingTo: &canonical, describing: &rows[index])
             }
         }
         swap(&canonical, &self.canonical)
@@ -71,7 +82,8 @@ final class RowBatch {
         try raw.withView(first: 0, count: 0) { raw in
             try canonical.withView(first: 0, count: 0) { canonical in
                 for row in rows {
-                    let fields = FieldsView(bytes: raw.bytes, ends: raw.ends, first: row.rawFirst, count: row.rawCount)
+                    let fields = FieldsView(bytes: raw.bytes, ends: raw.ends, starts: raw.starts, first: row.rawFirst,
+                                            count: row.rawCount)
                     let normalized = row.canonicalFirst < 0 ? nil : FieldsView(
                         bytes: canonical.bytes, ends: canonical.ends, first: row.canonicalFirst,
                         count: FastNormalizer.Order.fieldCount, gap: 1)
@@ -80,6 +92,9 @@ final class RowBatch {
             }
         }
     }
+
+    /// The keys of the rows the fast path kept, in order.
+    var keys: [PackedKey] { rows.compactMap(\.key) }
 
     /// Empties the batch for reuse.
     func removeAll() {
