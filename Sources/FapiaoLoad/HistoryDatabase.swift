@@ -10,7 +10,8 @@ struct NightRecord: Sendable {
     var previousNight: String?
     /// Tonight's rows (new and open) and the rows resolved tonight, in report order.
     var rows: [Finding]
-    var canonical: CanonicalRowStore
+    /// Rows of canonical.csv (`runs.canonical_rows`).
+    var canonicalRows: Int
     var open: NightCounts
     var newCount: Int
     var resolvedCount: Int
@@ -21,8 +22,9 @@ struct NightRecord: Sendable {
 /// The history database `<work_dir>/<pipeline>/fapiao.sqlite` (SQLite through GRDB).
 ///
 /// Tables: `runs` (one row per night), `discrepancies` (every row of every night, with first / last seen and
-/// resolved on), `invoices` (the canonical dataset of every night, money as integer fen). Each night is written in
-/// one transaction that first deletes the night, so a re-run replaces it. Reads only look at nights before D.
+/// resolved on). The canonical dataset is not history: each night has its own `out/canonical.sqlite`
+/// (`CanonicalDatabase`; migration v2 drops the old `invoices` table). Each night is written in one transaction
+/// that first deletes the night, so a re-run replaces it. Reads only look at nights before D.
 enum HistoryDatabase {
     /// The history as of `date`: an empty snapshot when the database does not exist yet.
     static func snapshot(path: String, before date: BusinessDate, chartNights: Int) throws -> HistorySnapshot {
@@ -35,48 +37,22 @@ enum HistoryDatabase {
         }
     }
 
-    /// Writes one night in one transaction, replacing the night when present; creates the database if needed.
+    /// Writes one night in one transaction, replacing the night when present; creates the database if needed
+    /// (and migrates it: v2 drops the `invoices` table of older databases).
     static func commit(path: String, night: NightRecord) throws {
-        try write(path: path, date: night.date, steps: NightSteps(canonical: { night.canonical }, night: { night }))
-    }
-
-    /// How a night's transaction meets load (the `HistoryWriter` thread waits on load in these).
-    struct NightSteps {
-        /// Given the history before D (read inside the transaction, before night D is deleted); nil: not read.
-        var snapshot: ((HistorySnapshot) -> Void)? = nil
-        var chartNights = 0
-        /// The night's canonical rows, sorted, once load has them; nil abandons the transaction.
-        var canonical: () -> CanonicalRowStore?
-        /// The rest of the night, once load has it; nil abandons the transaction.
-        var night: () -> NightRecord?
-        /// Polled while rows go in; true abandons the transaction.
-        var stop: () -> Bool = { false }
-        /// Called once every row is in: commit (true) or roll back.
-        var decide: () -> Bool = { true }
-    }
-
-    /// Writes night `date` in one transaction: reads the snapshot, deletes the night, inserts its invoices (as
-    /// soon as they are sorted), then its run and discrepancies, and commits or rolls back as `steps` say.
-    static func write(path: String, date: BusinessDate, steps: NightSteps) throws {
         try guarded(path) {
             let queue = try DatabaseQueue(path: path)
+            try queue.writeWithoutTransaction { db in try db.execute(sql: HistoryDatabase.writePragmas) }
             try HistorySchema.migrator.migrate(queue)
             try queue.writeWithoutTransaction { db in
-                try db.execute(sql: HistoryDatabase.writePragmas)
                 try db.inTransaction(.immediate) {
-                    if let deliver = steps.snapshot {
-                        deliver(try readSnapshot(db, before: date, chartNights: steps.chartNights))
-                    }
-                    let key = date.description
-                    for table in ["runs", "discrepancies", "invoices"] {
+                    let key = night.date.description
+                    for table in ["runs", "discrepancies"] {
                         try db.execute(sql: "DELETE FROM \(table) WHERE night = ?", arguments: [key])
                     }
-                    guard let canonical = steps.canonical() else { return .rollback }
-                    try HistoryRows.insertInvoices(db, night: key, canonical: canonical, stop: steps.stop)
-                    guard let night = steps.night() else { return .rollback }
                     try insertRun(db, night)
                     try HistoryRows.insertDiscrepancies(db, night: night)
-                    return steps.decide() ? .commit : .rollback
+                    return .commit
                 }
             }
         }
@@ -90,13 +66,13 @@ enum HistoryDatabase {
     ///   and only skips zeroing pages that go to the freelist.
     static let writePragmas = "PRAGMA cache_size = -16384; PRAGMA secure_delete = FAST"
 
-    /// Rows per night in each table (`runs`, `discrepancies`, `invoices`), for checks and operators.
+    /// Rows per night in each table (`runs`, `discrepancies`), for checks and operators.
     static func rowCounts(path: String) throws -> [String: [String: Int]] {
         try guarded(path) {
             let queue = try DatabaseQueue(path: path)
             return try queue.read { db in
                 var counts: [String: [String: Int]] = [:]
-                for table in ["runs", "discrepancies", "invoices"] {
+                for table in ["runs", "discrepancies"] {
                     for row in try Row.fetchAll(db, sql: "SELECT night, COUNT(*) AS n FROM \(table) GROUP BY night") {
                         counts[table, default: [:]][row["night"]] = row["n"]
                     }
@@ -139,7 +115,7 @@ enum HistoryDatabase {
         try db.execute(sql: """
             INSERT INTO runs (night, pipeline, canonical_rows, open_high, open_medium, open_info, new_count,
                               resolved_count, summary_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [night.date.description, night.pipeline, night.canonical.count, night.open.high,
+            """, arguments: [night.date.description, night.pipeline, night.canonicalRows, night.open.high,
                              night.open.medium, night.open.info, night.newCount, night.resolvedCount, night.summaryJSON])
     }
 

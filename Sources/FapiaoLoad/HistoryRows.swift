@@ -2,26 +2,9 @@ import FapiaoCore
 internal import GRDB
 internal import GRDBSQLite
 
-/// Writes a night's rows into the history tables through SQLite's C API: one prepared statement per table,
-/// values bound straight from row bytes (no `String` or `DatabaseValue` per field).
+/// Writes a night's discrepancy rows into the history database through SQLite's C API: one prepared statement,
+/// no `DatabaseValue` per field.
 enum HistoryRows {
-    /// Inserts every canonical row, in order, with `seq` = its position in canonical.csv. Values are what
-    /// the schema says: money as integer fen (NULL when empty or unreadable), `line` as an integer (0 when
-    /// unreadable), other fields as text. Throws `history.abandoned` as soon as `stop` returns true (polled
-    /// every 4,096 rows).
-    static func insertInvoices(_ db: Database, night: String, canonical: CanonicalRowStore, stop: () -> Bool) throws {
-        let statement = try SQLiteInsert(db, table: "invoices", columns: ["night", "seq"] + HistorySchema.invoiceColumns)
-        try statement.bind(1, text: night)
-        var seq = 0
-        try canonical.forEachRow { row in
-            if seq & 4095 == 0, stop() { throw FapiaoError(code: "history.abandoned", message: "the night was not committed") }
-            try statement.bind(2, int: Int64(seq))
-            for field in 0..<row.count { try bind(row, field, to: statement, at: Int32(field + 3)) }
-            try statement.step()
-            seq += 1
-        }
-    }
-
     /// Inserts the night's discrepancy rows, in report order, with `seq` = the position in discrepancies.csv.
     static func insertDiscrepancies(_ db: Database, night: NightRecord) throws {
         let columns = ["night", "seq"] + HistorySchema.findingColumns + ["last_seen", "resolved_on", "money_at_stake_fen"]
@@ -43,22 +26,6 @@ enum HistoryRows {
             if resolved { try statement.bind(next + 1, text: tonight) } else { try statement.bindNull(next + 1) }
             try statement.bind(next + 2, int: finding.stakeFen)
             try statement.step()
-        }
-    }
-
-    /// Whether each canonical row position holds money (stored as integer fen).
-    private static let isMoney: [Bool] = (0..<Invoice.canonicalHeader.count).map { index in
-        HistorySchema.moneyFields.contains { $0.order == index }
-    }
-
-    private static func bind(_ row: RecordRow, _ field: Int, to statement: SQLiteInsert, at position: Int32) throws {
-        let bytes = row[field]
-        if field < isMoney.count, isMoney[field] {
-            if let fen = ByteParse.fen(bytes) { try statement.bind(position, int: fen) } else { try statement.bindNull(position) }
-        } else if field == row.count - 1 {
-            try statement.bind(position, int: Int64(ByteParse.int(bytes) ?? 0))
-        } else {
-            try statement.bind(position, bytes: bytes)
         }
     }
 }
