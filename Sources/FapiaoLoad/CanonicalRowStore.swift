@@ -190,15 +190,11 @@ struct CanonicalRowStore: Sendable {
         }
     }
 
-    /// Writes `canonical.csv` (canonical header, rows in sorted order) atomically, handing each row to
-    /// `database` as well (one pass over the rows feeds both).
-    func write(path: String, database: CanonicalDatabaseWriter? = nil) throws {
+    /// Writes `canonical.csv` (canonical header, rows in sorted order) atomically.
+    func write(path: String) throws {
         let writer = try AtomicFileWriter(path: path)
         try writer.append { CSVFormatter.append(Invoice.canonicalHeader, to: &$0) }
-        try forEachSorted { row in
-            try writer.append { $0.append(contentsOf: row) }
-            database?.append(row)
-        }
+        try forEachSorted { row in try writer.append { $0.append(contentsOf: row) } }
         try writer.commit()
     }
 

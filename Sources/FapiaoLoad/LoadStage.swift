@@ -72,22 +72,32 @@ public enum LoadStage {
     public static func run(_ request: LoadRequest) throws -> LoadResult {
         let paths = LoadInputPaths(request)
         let repairColumns = try RepairBatch.columns(request.spec.load)
+        LoadTimings.mark("start")
         let (stageFindings, reconciliation) = try reconcile(request, paths: paths)
+        let database = CanonicalDatabaseWriter(path: "\(request.outputDirectory)/\(Output.canonicalDatabase)",
+                                               rows: reconciliation.canonical)
+        LoadTimings.mark("reconcile")
         let snapshot = try HistoryDatabase.snapshot(
             path: request.historyDatabasePath, before: request.date, chartNights: request.spec.load.historyNights)
         let summary = try summarize(request, paths: paths, stageFindings: stageFindings,
                                     reconciliation: reconciliation, snapshot: snapshot)
+        LoadTimings.mark("summarize")
         let rows = sortForReport(summary.open + summary.resolved)
+        LoadTimings.mark("sort rows")
         let summaryText = SummaryJSON.document(summary).text
+        LoadTimings.mark("summary.json")
         let night = NightRecord(
             date: request.date, pipeline: request.spec.name, previousNight: snapshot.latestNight, rows: rows,
             canonicalRows: reconciliation.canonical.count, open: summary.tonight, newCount: summary.newCount,
             resolvedCount: summary.resolved.count, summaryJSON: summaryText)
-        let outputs = try writeOutputs(request.outputDirectory, reconciliation: reconciliation, rows: rows,
+        let outputs = try writeOutputs(request.outputDirectory, reconciliation: reconciliation, database: database, rows: rows,
                                        summary: summary, summaryText: summaryText, repairColumns: repairColumns)
         let databasePath = request.historyDatabasePath
         return LoadResult(openCountsByType: summary.counts, openCountsBySeverity: summary.countsBySeverity,
-                          outputs: outputs, commitHistory: { try HistoryDatabase.commit(path: databasePath, night: night) })
+                          outputs: outputs, commitHistory: {
+            try HistoryDatabase.commit(path: databasePath, night: night)
+            LoadTimings.mark("history commit")
+        })
     }
 
     /// Reads the stage findings and reconciles kept branch invoices against kept authority invoices.
@@ -128,18 +138,22 @@ public enum LoadStage {
                           + "has no usable file tonight (see extract/findings.csv); fix the authority export and re-run")
     }
 
-    private static func writeOutputs(_ directory: String, reconciliation: Reconciliation, rows: [Finding],
+    private static func writeOutputs(_ directory: String, reconciliation: Reconciliation,
+                                     database: CanonicalDatabaseWriter, rows: [Finding],
                                      summary: NightSummary, summaryText: String,
                                      repairColumns: [(header: String, field: String)]) throws -> [String: Int] {
-        let database = CanonicalDatabaseWriter(path: "\(directory)/\(Output.canonicalDatabase)")
-        try reconciliation.canonical.write(path: "\(directory)/\(Output.canonical)", database: database)
+        try reconciliation.canonical.write(path: "\(directory)/\(Output.canonical)")
+        LoadTimings.mark("canonical.csv")
         try DiscrepancyCSV.write(rows.map(\.row), path: "\(directory)/\(Output.discrepancies)")
+        LoadTimings.mark("discrepancies.csv")
         try AtomicFileWriter.write(Array(summaryText.utf8), to: "\(directory)/\(Output.summary)")
         try AtomicFileWriter.write(Array(HTMLReport.render(summary).utf8), to: "\(directory)/\(Output.report)")
+        LoadTimings.mark("report.html")
         let repairRows = RepairBatch.rows(reconciliation.repairs, columns: repairColumns)
         try RecordFileWriter.write(path: "\(directory)/\(Output.repairBatch)", header: repairColumns.map(\.header),
                                    rows: repairRows)
         let databaseRows = try database.finish()
+        LoadTimings.mark("repair + sqlite wait")
         fsyncDirectory(directory)
         return [Output.canonical: reconciliation.canonical.count, Output.canonicalDatabase: databaseRows,
                 Output.discrepancies: rows.count,

@@ -45,6 +45,7 @@ struct Reconciler {
     func run(branchPath: String, authorityPath: String) throws -> Reconciliation {
         var index = AuthorityIndex()
         try LoadInputs.forEachCanonicalRow(path: authorityPath) { try index.add($0, $1) }
+        LoadTimings.mark("authority index")
         var result = Reconciliation(canonical: CanonicalRowStore(spillDirectory: spillDirectory),
                                     authorityInvoices: index.count)
         var matched = [Bool](repeating: false, count: index.count)
@@ -64,6 +65,7 @@ struct Reconciler {
             compare(invoice, authority, pool: index.pool, into: &result)
             if invoice.status != authority.status { pending.append(PendingStatus(invoice: invoice, entry: entry)) }
         }
+        LoadTimings.mark("branch pass")
         for check in pending { judgeStatus(check, index: index, branchReds: branchReds, into: &result) }
         let attribution = BranchAttribution(spec: spec, sellerSources: sellers.bySeller)
         var position = 0
@@ -73,7 +75,9 @@ struct Reconciler {
             let invoice = try LoadInputs.invoice(row)
             try authorityOnly(invoice, branch: attribution.branch(for: invoice), into: &result)
         }
+        LoadTimings.mark("authority-only pass")
         try result.canonical.sort()
+        LoadTimings.mark("canonical sort")
         return result
     }
 

@@ -9,7 +9,7 @@ final class SQLiteConnection {
     /// Opens (creating if needed) the database at `path`.
     init(path: String) throws {
         self.path = path
-        let code = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil)
+        let code = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
         guard code == SQLITE_OK else { throw failure() }
     }
 
