@@ -72,15 +72,39 @@ struct Finding: Hashable, Sendable {
 
 /// Sorts findings by `Discrepancy.reportOrder`, then by id and the whole row, so the order never depends on input order.
 ///
-/// Sorts positions rather than the (large) findings themselves, then gathers them once.
+/// Sorts positions rather than the (large) findings themselves, comparing the findings in place (borrowed from
+/// the array's buffer, never copied), then gathers them once.
 func sortForReport(_ findings: [Finding]) -> [Finding] {
-    let order = findings.indices.sorted { x, y in
-        let a = findings[x].row, b = findings[y].row
-        if Discrepancy.reportOrder(a, b) { return true }
-        if Discrepancy.reportOrder(b, a) { return false }
-        if a.id != b.id { return a.id < b.id }
-        if a.status != b.status { return a.status.rawValue < b.status.rawValue }
-        return a.row.lexicographicallyPrecedes(b.row)
+    findings.withUnsafeBufferPointer { buffer in
+        var order = (0..<Int32(buffer.count)).map { $0 }
+        order.sort { reportPrecedes(buffer[Int($0)].row, buffer[Int($1)].row) }
+        return order.map { buffer[Int($0)] }
     }
-    return order.map { findings[$0] }
+}
+
+/// Merges two lists already in report order into one (as `sortForReport(a + b)` would order them).
+func mergeForReport(_ a: [Finding], _ b: [Finding]) -> [Finding] {
+    var merged: [Finding] = []
+    merged.reserveCapacity(a.count + b.count)
+    a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+            var i = 0, j = 0
+            while i < a.count, j < b.count {
+                if reportPrecedes(b[j].row, a[i].row) { merged.append(b[j]); j += 1 } else { merged.append(a[i]); i += 1 }
+            }
+            merged.append(contentsOf: a[i...])
+            merged.append(contentsOf: b[j...])
+        }
+    }
+    return merged
+}
+
+/// The report order: `Discrepancy.reportOrder`, then id, status and the whole row.
+@inline(__always)
+func reportPrecedes(_ a: Discrepancy, _ b: Discrepancy) -> Bool {
+    if Discrepancy.reportOrder(a, b) { return true }
+    if Discrepancy.reportOrder(b, a) { return false }
+    if a.id != b.id { return a.id < b.id }
+    if a.status != b.status { return a.status.rawValue < b.status.rawValue }
+    return a.row.lexicographicallyPrecedes(b.row)
 }

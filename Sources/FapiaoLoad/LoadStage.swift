@@ -82,7 +82,7 @@ public enum LoadStage {
         let summary = try summarize(request, paths: paths, stageFindings: stageFindings,
                                     reconciliation: reconciliation, snapshot: snapshot)
         LoadTimings.mark("summarize")
-        let rows = sortForReport(summary.open + summary.resolved)
+        let rows = mergeForReport(summary.open, summary.resolved)
         LoadTimings.mark("sort rows")
         let summaryText = SummaryJSON.document(summary).text
         LoadTimings.mark("summary.json")
