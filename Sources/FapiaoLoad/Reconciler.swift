@@ -24,8 +24,8 @@ struct Reconciliation: Sendable {
 
 /// Reconciles kept branch invoices against kept authority invoices (DESIGN.md, contract-notes.md "Load rules").
 ///
-/// Streams both files: the authority file once to build a compact index, the branch file once to match and
-/// compare, the authority file again to write the invoices no branch record matched. Status differences wait
+/// Streams both files: the authority file once to build a compact index (on a second thread), the branch file
+/// twice (its canonical rows; then matching and comparing), and only the unmatched authority rows again. Status differences wait
 /// until every branch red-letter invoice is known, since a red may follow the blue it reverses.
 struct Reconciler {
     var spec: PipelineSpec
@@ -37,26 +37,51 @@ struct Reconciler {
 
     private struct PendingStatus { var invoice: Invoice; var entry: Int }
 
-    /// Runs the three passes over `branchPath` (invoices.csv) and `authorityPath` (authority.csv).
+    /// Runs the passes over `branchPath` (invoices.csv) and `authorityPath` (authority.csv).
+    ///
+    /// Both cores: a second thread indexes authority.csv while this one reads invoices.csv into the canonical
+    /// store (work that needs no authority row). Then this thread reads invoices.csv again to match each row,
+    /// and reads only the unmatched authority rows again, at the offsets the index kept.
     ///
     /// Rows are read as bytes; a branch row whose compared fields equal its authority entry's byte for byte
     /// is consistent without building an `Invoice`. Rows that may differ, miss or carry a red-letter
     /// reversal take the `Invoice` path, so every discrepancy comes from the same code as before.
     func run(branchPath: String, authorityPath: String) throws -> Reconciliation {
-        var index = AuthorityIndex()
-        try LoadInputs.forEachCanonicalRow(path: authorityPath) { try index.add($0, $1) }
-        LoadTimings.mark("authority index")
-        var result = Reconciliation(canonical: CanonicalRowStore(spillDirectory: spillDirectory),
-                                    authorityInvoices: index.count)
-        var matched = [Bool](repeating: false, count: index.count)
+        let loader = AuthorityLoader(path: authorityPath)
+        var result = Reconciliation(canonical: CanonicalRowStore(spillDirectory: spillDirectory))
         var branchReds = RedLedger()
         var sellers = SellerSources()
-        var pending: [PendingStatus] = []
         try LoadInputs.forEachCanonicalRow(path: branchPath) { row, values in
             result.branchInvoices += 1
             try result.canonical.append(row, values)
             if CanonicalRowValues.isRedWithOriginal(row) { branchReds.add(try LoadInputs.invoice(row)) }
             sellers.add(row)
+        }
+        LoadTimings.mark("branch rows")
+        let authority = try loader.rows()
+        LoadTimings.mark("authority index (wait)")
+        result.authorityInvoices = authority.index.count
+        let matched = try match(branchPath: branchPath, index: authority.index, branchReds: branchReds, into: &result)
+        LoadTimings.mark("branch matching")
+        let attribution = BranchAttribution(spec: spec, sellerSources: sellers.bySeller)
+        let file = try RecordRowFile(path: authorityPath)
+        for position in matched.indices where !matched[position] {
+            let invoice = try authority.withRow(position, in: file) { try LoadInputs.invoice($0) }
+            try authorityOnly(invoice, branch: attribution.branch(for: invoice), into: &result)
+        }
+        LoadTimings.mark("authority-only rows")
+        try result.canonical.sort()
+        LoadTimings.mark("canonical sort")
+        return result
+    }
+
+    /// Matches every branch row against the index (findings, repairs, status checks); returns which entries
+    /// a branch row matched.
+    private func match(branchPath: String, index: AuthorityIndex, branchReds: RedLedger,
+                       into result: inout Reconciliation) throws -> [Bool] {
+        var matched = [Bool](repeating: false, count: index.count)
+        var pending: [PendingStatus] = []
+        try LoadInputs.forEachCanonicalRow(path: branchPath) { row, values in
             guard let entry = index.lookup(row) else { return missing(try LoadInputs.invoice(row), into: &result) }
             matched[entry] = true
             let authority = index.entries[entry]
@@ -65,20 +90,8 @@ struct Reconciler {
             compare(invoice, authority, pool: index.pool, into: &result)
             if invoice.status != authority.status { pending.append(PendingStatus(invoice: invoice, entry: entry)) }
         }
-        LoadTimings.mark("branch pass")
         for check in pending { judgeStatus(check, index: index, branchReds: branchReds, into: &result) }
-        let attribution = BranchAttribution(spec: spec, sellerSources: sellers.bySeller)
-        var position = 0
-        try LoadInputs.forEachCanonicalRow(path: authorityPath) { row, _ in
-            defer { position += 1 }
-            guard position < matched.count, !matched[position] else { return }
-            let invoice = try LoadInputs.invoice(row)
-            try authorityOnly(invoice, branch: attribution.branch(for: invoice), into: &result)
-        }
-        LoadTimings.mark("authority-only pass")
-        try result.canonical.sort()
-        LoadTimings.mark("canonical sort")
-        return result
+        return matched
     }
 
     private func missing(_ invoice: Invoice, into result: inout Reconciliation) {

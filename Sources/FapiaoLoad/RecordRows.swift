@@ -68,6 +68,75 @@ enum RecordRowReader {
     }
 }
 
+extension RecordRowReader {
+    /// Calls `header` with the header's fields, then `body` with each data row and the byte offset in the file
+    /// where the row starts (a `RecordRowReader.readRow(path:at:)` there reads it again).
+    static func forEachRowWithOffset(path: String, header: ([String]) throws -> Void,
+                                     _ body: (RecordRow, Int) throws -> Void) throws {
+        let reader = try FileChunkReader(path: path, chunkSize: 1 << 20)
+        var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
+        var lines = LineStarts()
+        var sawHeader = false
+        func handle(_ view: CSVRowView) throws {
+            let row = RecordRow(view: view)
+            if sawHeader { try body(row, lines.offset(ofLine: row.line)) } else { sawHeader = true; try header(row.strings) }
+            lines.forget(before: row.line)
+        }
+        do {
+            while try reader.withNextChunk({ chunk in
+                lines.scan(chunk)
+                try parser.feedRows(chunk, emit: handle)
+            }) {}
+            try parser.finishRows(emit: handle)
+        } catch let error as CSVParseError {
+            throw FapiaoError(code: "stage.corrupt", message: "\(path) is not a well-formed record file: \(error)")
+        }
+    }
+}
+
+/// Reads single rows of a record file again at byte offsets `RecordRowReader.forEachRowWithOffset` reported.
+final class RecordRowFile {
+    private let descriptor: Int32
+    private let path: String
+    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
+
+    /// Opens `path` for reading.
+    init(path: String) throws {
+        self.path = path
+        descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw FapiaoError(code: "load.input_missing", message: "cannot open \(path) again; re-run load")
+        }
+    }
+
+    deinit { close(descriptor) }
+
+    /// Calls `body` with the row starting at `offset` (its `line` counts from 1 there).
+    func withRow<T>(at offset: Int, _ body: (RecordRow) throws -> T) throws -> T {
+        var window = 1 << 12
+        while true {
+            if buffer.count < window { buffer = [UInt8](repeating: 0, count: window) }
+            let got = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, window, off_t(offset)) }
+            guard got > 0 else { throw corrupt() }
+            var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
+            var result: T?
+            try buffer.withUnsafeBufferPointer { bytes in
+                try parser.feedRows(UnsafeBufferPointer(rebasing: bytes[0..<got])) { view in
+                    if result == nil { result = try body(RecordRow(view: view)) }
+                }
+                if result == nil, got < window { try parser.finishRows { view in result = try body(RecordRow(view: view)) } }
+            }
+            if let result { return result }
+            guard got == window else { throw corrupt() }
+            window *= 4
+        }
+    }
+
+    private func corrupt() -> FapiaoError {
+        FapiaoError(code: "load.corrupt_input", message: "\(path) changed while load read it; re-run load")
+    }
+}
+
 /// Byte-level parsers with exactly the semantics of their `String` counterparts in FapiaoCore, so the fast
 /// path and the slow path can never disagree.
 enum ByteParse {
