@@ -37,25 +37,18 @@ enum HistoryDatabase {
         }
     }
 
-    /// Writes one night in one transaction, replacing the night when present; creates the database if needed
-    /// (and migrates it: v2 drops the `invoices` table of older databases).
-    static func commit(path: String, night: NightRecord) throws {
+    /// Creates the database if needed and brings its schema up to date (v2 drops the old `invoices` table).
+    static func migrate(path: String) throws {
         try guarded(path) {
             let queue = try DatabaseQueue(path: path)
             try queue.writeWithoutTransaction { db in try db.execute(sql: HistoryDatabase.writePragmas) }
             try HistorySchema.migrator.migrate(queue)
-            try queue.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    let key = night.date.description
-                    for table in ["runs", "discrepancies"] {
-                        try db.execute(sql: "DELETE FROM \(table) WHERE night = ?", arguments: [key])
-                    }
-                    try insertRun(db, night)
-                    try HistoryRows.insertDiscrepancies(db, night: night)
-                    return .commit
-                }
-            }
         }
+    }
+
+    /// Writes one night in one transaction, replacing the night when present; creates the database if needed.
+    static func commit(path: String, night: NightRecord) throws {
+        try HistoryTransaction(path: path, night: night).commit()
     }
 
     /// Connection settings for writing a night; neither changes what the database holds.
@@ -109,14 +102,6 @@ enum HistoryDatabase {
             NightCounts(night: row["night"], high: row["open_high"], medium: row["open_medium"], info: row["open_info"])
         }
         return snapshot
-    }
-
-    private static func insertRun(_ db: Database, _ night: NightRecord) throws {
-        try db.execute(sql: """
-            INSERT INTO runs (night, pipeline, canonical_rows, open_high, open_medium, open_info, new_count,
-                              resolved_count, summary_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [night.date.description, night.pipeline, night.canonicalRows, night.open.high,
-                             night.open.medium, night.open.info, night.newCount, night.resolvedCount, night.summaryJSON])
     }
 
     /// Runs database work, turning GRDB errors into a `FapiaoError` naming the database.

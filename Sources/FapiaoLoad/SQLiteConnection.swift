@@ -5,10 +5,13 @@ internal import GRDBSQLite
 final class SQLiteConnection {
     private var handle: OpaquePointer?
     private let path: String
+    private let errorCode: String
+    private let advice: String
 
-    /// Opens (creating if needed) the database at `path`.
-    init(path: String) throws {
-        self.path = path
+    /// Opens (creating if needed) the database at `path`; failures throw `errorCode` with `advice`.
+    init(path: String, errorCode: String = "load.canonical_database",
+         advice: String = "check free disk space in the work folder") throws {
+        self.path = path; self.errorCode = errorCode; self.advice = advice
         let code = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
         guard code == SQLITE_OK else { throw failure() }
     }
@@ -37,8 +40,7 @@ final class SQLiteConnection {
     /// The connection's last error as a `FapiaoError`.
     func failure() -> FapiaoError {
         let message = handle.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "cannot open"
-        return FapiaoError(code: "load.canonical_database", message: "cannot write \(path); check free disk space "
-                           + "in the work folder", cause: message)
+        return FapiaoError(code: errorCode, message: "cannot write \(path); \(advice)", cause: message)
     }
 }
 
@@ -59,6 +61,13 @@ final class SQLiteStatement {
             sqlite3_bind_text(handle, position, $0, Int32(bytes.count), nil)
         })
     }
+
+    /// Binds a copy of a string (SQLITE_TRANSIENT).
+    func bind(_ position: Int32, text: String) throws {
+        try check(sqlite3_bind_text(handle, position, text, Int32(text.utf8.count), SQLiteStatement.transient))
+    }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     func bind(_ position: Int32, int: Int64) throws { try check(sqlite3_bind_int64(handle, position, int)) }
 
