@@ -53,6 +53,8 @@ struct CanonicalRowStore: Sendable {
     init(spillDirectory: String?, runLimit: Int = CanonicalRowStore.defaultRunLimit) {
         self.spillDirectory = spillDirectory
         self.runLimit = max(runLimit, 1)
+        // A run's rows fit without the buffer doubling past the bound (rows are far below 64 KiB).
+        if spillDirectory != nil { bytes.reserveCapacity(self.runLimit + (64 << 10)) }
     }
 
     /// Rows held.

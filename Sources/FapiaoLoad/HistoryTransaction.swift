@@ -26,7 +26,9 @@ final class HistoryTransaction: @unchecked Sendable {
         self.path = path
         target = FileManager.default.fileExists(atPath: path) ? path : "\(path).new"
         if target != path { unlink(target) }
+        let started = Date()
         try HistoryDatabase.migrate(path: target)
+        LoadTimings.span("history migrated", since: started)
         let connection = try SQLiteConnection(path: target, errorCode: "history.database",
                                               advice: "check that its folder is writable and the file is a fapiao history database")
         self.connection = connection
@@ -38,8 +40,10 @@ final class HistoryTransaction: @unchecked Sendable {
             try delete.step()
             delete.finalize()
         }
+        LoadTimings.span("history deleted", since: started)
         try HistoryRows.insertRun(connection, night: night)
         try HistoryRows.insertDiscrepancies(connection, night: night)
+        LoadTimings.span("history inserted", since: started)
     }
 
     /// Commits the night (and, before the first night, moves the new database into place).

@@ -58,10 +58,11 @@ struct Reconciler {
             sellers.add(row)
         }
         LoadTimings.mark("branch rows")
-        let authority = try loader.rows()
+        var authority = try loader.rows()
         LoadTimings.mark("authority index (wait)")
         result.authorityInvoices = authority.index.count
         let matched = try match(branchPath: branchPath, index: authority.index, branchReds: branchReds, into: &result)
+        authority.index.releaseLookups()
         LoadTimings.mark("branch matching")
         let attribution = BranchAttribution(spec: spec, sellerSources: sellers.bySeller)
         let file = try RecordRowFile(path: authorityPath)

@@ -113,7 +113,7 @@ final class RecordRowFile {
 
     /// Calls `body` with the row starting at `offset` (its `line` counts from 1 there).
     func withRow<T>(at offset: Int, _ body: (RecordRow) throws -> T) throws -> T {
-        var window = 1 << 12
+        var window = 1 << 10
         while true {
             if buffer.count < window { buffer = [UInt8](repeating: 0, count: window) }
             let got = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, window, off_t(offset)) }
