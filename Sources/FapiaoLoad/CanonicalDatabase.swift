@@ -76,6 +76,7 @@ final class CanonicalDatabaseWriter: Sendable {
     /// The thread's work: creates the table, inserts every row in order, commits, closes, syncs.
     private static func fill(path: String, rows: CanonicalRowStore, stop: () -> Bool) throws -> Int {
         let started = Date()
+        unlink(path)  // a leftover of an earlier run into the same staging folder
         let connection = try SQLiteConnection(path: path)
         try connection.execute("""
             PRAGMA page_size = \(CanonicalDatabase.pageSize); PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;

@@ -38,11 +38,12 @@ enum HistoryDatabase {
     }
 
     /// Creates the database if needed and brings its schema up to date (v2 drops the old `invoices` table).
-    static func migrate(path: String) throws {
+    /// `upTo` stops at an earlier version (tests of the migrations).
+    static func migrate(path: String, upTo version: String? = nil) throws {
         try guarded(path) {
             let queue = try DatabaseQueue(path: path)
             try queue.writeWithoutTransaction { db in try db.execute(sql: HistoryDatabase.writePragmas) }
-            try HistorySchema.migrator.migrate(queue)
+            if let version { try HistorySchema.migrator.migrate(queue, upTo: version) } else { try HistorySchema.migrator.migrate(queue) }
         }
     }
 
