@@ -76,10 +76,36 @@ struct Finding: Hashable, Sendable {
 /// the array's buffer, never copied), then gathers them once.
 func sortForReport(_ findings: [Finding]) -> [Finding] {
     findings.withUnsafeBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return [] }
         var order = (0..<Int32(buffer.count)).map { $0 }
-        order.sort { reportPrecedes(buffer[Int($0)].row, buffer[Int($1)].row) }
+        order.sort { reportPrecedes(base + Int($0), base + Int($1)) }
         return order.map { buffer[Int($0)] }
     }
+}
+
+/// `reportPrecedes` on findings in place: the fields of `Discrepancy.reportOrder` compared one by one through the
+/// pointers (only the strings compared are loaded; a whole `Discrepancy` copy retains all fifteen), then the
+/// same tie-breaks. Must order exactly as `reportPrecedes(a.row, b.row)` (tested).
+@inline(__always)
+func reportPrecedes(_ a: UnsafePointer<Finding>, _ b: UnsafePointer<Finding>) -> Bool {
+    let x = a.pointee.row.severity, y = b.pointee.row.severity
+    if x != y { return x < y }
+    if let order = stringOrder(a.pointee.row.branch, b.pointee.row.branch) { return order }
+    if let order = stringOrder(a.pointee.row.invoiceKey, b.pointee.row.invoiceKey) { return order }
+    if let order = stringOrder(a.pointee.row.field, b.pointee.row.field) { return order }
+    let s = a.pointee.row.type, t = b.pointee.row.type
+    if s != t { return s.rawValue < t.rawValue }
+    if let order = stringOrder(a.pointee.row.source, b.pointee.row.source) { return order }
+    if let order = stringOrder(a.pointee.row.file, b.pointee.row.file) { return order }
+    let l = a.pointee.row.line, m = b.pointee.row.line
+    if l != m { return l < m }
+    return reportPrecedes(a.pointee.row, b.pointee.row)
+}
+
+/// nil when equal, else whether `a` sorts first (`String` order, as `reportOrder` uses).
+@inline(__always)
+private func stringOrder(_ a: String, _ b: String) -> Bool? {
+    a == b ? nil : a < b
 }
 
 /// Merges two lists already in report order into one (as `sortForReport(a + b)` would order them).
