@@ -40,54 +40,14 @@ struct AuthorityRows: Sendable {
 }
 
 /// Reads authority.csv into `AuthorityRows` on a thread of its own, while load's thread reads the branch file.
-final class AuthorityLoader: Sendable {
-    private let state = State()
+typealias AuthorityLoader = BackgroundWork<AuthorityRows>
 
+extension BackgroundWork where Value == AuthorityRows {
     /// Starts reading `path`.
-    init(path: String) {
-        let state = self.state
-        let thread = Thread {
-            state.finish(Result { try AuthorityRows.read(path: path, stop: { state.stopped }) })
-        }
-        thread.name = "fapiao-authority"
-        thread.start()
+    convenience init(path: String) {
+        self.init(name: "fapiao-authority") { stop in try AuthorityRows.read(path: path, stop: stop) }
     }
 
     /// Waits for the rows; rethrows what reading threw.
-    func rows() throws -> AuthorityRows { try state.outcome().get() }
-
-    deinit {
-        state.stop()
-        _ = state.outcome()
-    }
-
-    /// The stop flag and the outcome, under one lock.
-    private final class State: @unchecked Sendable {
-        private let condition = NSCondition()
-        private var stopFlag = false
-        private var result: Result<AuthorityRows, Error>?
-
-        var stopped: Bool {
-            condition.lock(); defer { condition.unlock() }
-            return stopFlag
-        }
-
-        func stop() {
-            condition.lock(); defer { condition.unlock() }
-            stopFlag = true
-        }
-
-        func finish(_ outcome: Result<AuthorityRows, Error>) {
-            condition.lock(); defer { condition.unlock() }
-            result = outcome
-            condition.broadcast()
-        }
-
-        /// Waits for the outcome and hands it over (the state keeps no copy, so no memory stays shared).
-        func outcome() -> Result<AuthorityRows, Error> {
-            condition.lock(); defer { condition.unlock() }
-            while result == nil { condition.wait() }
-            return result!
-        }
-    }
+    func rows() throws -> AuthorityRows { try result() }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import FapiaoCore
 
 /// A kept branch record behind a repair-batch row, and why it is there.
@@ -37,11 +38,18 @@ struct Reconciler {
 
     private struct PendingStatus { var invoice: Invoice; var entry: Int }
 
+    /// What matching part of the branch file produced, in file order.
+    private struct MatchPart {
+        var found = Reconciliation()
+        var pending: [PendingStatus] = []
+        var matched: [Bool]
+    }
+
     /// Runs the passes over `branchPath` (invoices.csv) and `authorityPath` (authority.csv).
     ///
     /// Both cores: a second thread indexes authority.csv while this one reads invoices.csv into the canonical
-    /// store (work that needs no authority row). Then this thread reads invoices.csv again to match each row,
-    /// and reads only the unmatched authority rows again, at the offsets the index kept.
+    /// store (work that needs no authority row). Then both threads read invoices.csv again, a half each, to
+    /// match each row, and this one reads only the unmatched authority rows again, at the offsets the index kept.
     ///
     /// Rows are read as bytes; a branch row whose compared fields equal its authority entry's byte for byte
     /// is consistent without building an `Invoice`. Rows that may differ, miss or carry a red-letter
@@ -51,17 +59,21 @@ struct Reconciler {
         var result = Reconciliation(canonical: CanonicalRowStore(spillDirectory: spillDirectory))
         var branchReds = RedLedger()
         var sellers = SellerSources()
-        try LoadInputs.forEachCanonicalRow(path: branchPath) { row, values in
+        let fileSize = (try? FileManager.default.attributesOfItem(atPath: branchPath)[.size] as? Int) ?? 0
+        var split = fileSize
+        try LoadInputs.forEachCanonicalRowWithOffset(path: branchPath) { row, values, offset in
             result.branchInvoices += 1
             try result.canonical.append(row, values)
             if CanonicalRowValues.isRedWithOriginal(row) { branchReds.add(try LoadInputs.invoice(row)) }
             sellers.add(row)
+            if split == fileSize, offset >= fileSize / 2, fileSize >= Reconciler.splitBytes { split = offset }
         }
         LoadTimings.mark("branch rows")
         var authority = try loader.rows()
         LoadTimings.mark("authority index (wait)")
         result.authorityInvoices = authority.index.count
-        let matched = try match(branchPath: branchPath, index: authority.index, branchReds: branchReds, into: &result)
+        let matched = try match(branchPath: branchPath, split: split, end: fileSize, index: authority.index,
+                                branchReds: branchReds, into: &result)
         authority.index.releaseLookups()
         LoadTimings.mark("branch matching")
         let attribution = BranchAttribution(spec: spec, sellerSources: sellers.bySeller)
@@ -76,23 +88,67 @@ struct Reconciler {
         return result
     }
 
+    /// Branch files at least this large are matched in two halves, one per core.
+    static let splitBytes = 4 << 20
+
     /// Matches every branch row against the index (findings, repairs, status checks); returns which entries
-    /// a branch row matched.
-    private func match(branchPath: String, index: AuthorityIndex, branchReds: RedLedger,
+    /// a branch row matched. The rows from `split` on are matched on a second thread; the halves are joined in
+    /// file order, so the result is the one a single pass gives.
+    private func match(branchPath: String, split: Int, end: Int, index: AuthorityIndex, branchReds: RedLedger,
                        into result: inout Reconciliation) throws -> [Bool] {
-        var matched = [Bool](repeating: false, count: index.count)
-        var pending: [PendingStatus] = []
-        try LoadInputs.forEachCanonicalRow(path: branchPath) { row, values in
-            guard let entry = index.lookup(row) else { return missing(try LoadInputs.invoice(row), into: &result) }
-            matched[entry] = true
+        let reconciler = self
+        let second = split < end ? BackgroundWork(name: "fapiao-match") { _ in
+            try reconciler.matchPart(branchPath: branchPath, range: split..<end, index: index)
+        } : nil
+        var part = try matchPart(branchPath: branchPath, range: 0..<split, index: index)
+        if let second {
+            let later = try second.result()
+            if Reconciler.disjoint(later, part) {
+                Reconciler.join(later, into: &part)
+            } else {
+                try matchPart(branchPath: branchPath, range: split..<end, index: index, into: &part)
+            }
+        }
+        result.findings = part.found.findings
+        result.repairs = part.found.repairs
+        result.repairPositions = part.found.repairPositions
+        for check in part.pending { judgeStatus(check, index: index, branchReds: branchReds, into: &result) }
+        return part.matched
+    }
+
+    /// Whether two halves share no repair item. Each row has its own origin, so they never do; if they did, the
+    /// later rows are matched again after the first ones, as one pass would.
+    private static func disjoint(_ second: MatchPart, _ first: MatchPart) -> Bool {
+        !second.found.repairPositions.keys.contains { first.found.repairPositions[$0] != nil }
+    }
+
+    /// Appends `second` (the later rows) to `first`.
+    private static func join(_ second: MatchPart, into first: inout MatchPart) {
+        let offset = first.found.repairs.count
+        first.found.findings += second.found.findings
+        first.found.repairs += second.found.repairs
+        for (origin, position) in second.found.repairPositions { first.found.repairPositions[origin] = position + offset }
+        first.pending += second.pending
+        for entry in second.matched.indices where second.matched[entry] { first.matched[entry] = true }
+    }
+
+    /// Matches the branch rows starting in `range` of the file.
+    private func matchPart(branchPath: String, range: Range<Int>, index: AuthorityIndex) throws -> MatchPart {
+        var part = MatchPart(matched: [Bool](repeating: false, count: index.count))
+        try matchPart(branchPath: branchPath, range: range, index: index, into: &part)
+        return part
+    }
+
+    private func matchPart(branchPath: String, range: Range<Int>, index: AuthorityIndex, into part: inout MatchPart) throws {
+        try LoadInputs.forEachCanonicalRow(path: branchPath, in: range) { row, values in
+            guard let entry = index.lookup(row) else { return missing(try LoadInputs.invoice(row), into: &part.found) }
+            part.matched[entry] = true
             let authority = index.entries[entry]
             if RowComparison.sameCompared(row, values, authority, pool: index.pool) { return }
             let invoice = try LoadInputs.invoice(row)
-            compare(invoice, authority, pool: index.pool, into: &result)
-            if invoice.status != authority.status { pending.append(PendingStatus(invoice: invoice, entry: entry)) }
+            compare(invoice, authority, pool: index.pool, into: &part.found)
+            if invoice.status != authority.status { part.pending.append(PendingStatus(invoice: invoice, entry: entry)) }
         }
-        for check in pending { judgeStatus(check, index: index, branchReds: branchReds, into: &result) }
-        return matched
     }
 
     private func missing(_ invoice: Invoice, into result: inout Reconciliation) {

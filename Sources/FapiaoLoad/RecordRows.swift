@@ -94,6 +94,36 @@ extension RecordRowReader {
     }
 }
 
+extension RecordRowReader {
+    /// Calls `body` with each data row starting in `range` of the file, which must start at 0 (the header is
+    /// checked and skipped) or at a row start, and end at a row start or the end of the file. Rows after the
+    /// first byte count their `line` from 1 at `range.lowerBound` (only error messages use it).
+    static func forEachRow(path: String, in range: Range<Int>, header: ([String]) throws -> Void,
+                           _ body: (RecordRow) throws -> Void) throws {
+        let file = try RecordRowFile(path: path)
+        var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
+        var sawHeader = range.lowerBound > 0
+        func handle(_ view: CSVRowView) throws {
+            let row = RecordRow(view: view)
+            if sawHeader { try body(row) } else { sawHeader = true; try header(row.strings) }
+        }
+        do {
+            var position = range.lowerBound
+            while position < range.upperBound {
+                let got = try file.withChunk(at: position, count: min(1 << 20, range.upperBound - position)) { chunk in
+                    try parser.feedRows(chunk, emit: handle)
+                    return chunk.count
+                }
+                guard got > 0 else { break }
+                position += got
+            }
+            try parser.finishRows(emit: handle)
+        } catch let error as CSVParseError {
+            throw FapiaoError(code: "stage.corrupt", message: "\(path) is not a well-formed record file: \(error)")
+        }
+    }
+}
+
 /// Reads single rows of a record file again at byte offsets `RecordRowReader.forEachRowWithOffset` reported.
 final class RecordRowFile {
     private let descriptor: Int32
@@ -110,6 +140,20 @@ final class RecordRowFile {
     }
 
     deinit { close(descriptor) }
+
+    /// Calls `body` with up to `count` bytes read at `offset` (fewer at the end of the file, none after it).
+    func withChunk<T>(at offset: Int, count: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
+        if buffer.count < count { buffer = [UInt8](repeating: 0, count: count) }
+        var got = 0
+        while got < count {
+            let read = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + got, count - got, off_t(offset + got)) }
+            if read < 0, errno == EINTR { continue }
+            guard read >= 0 else { throw corrupt() }
+            if read == 0 { break }
+            got += read
+        }
+        return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<got])) }
+    }
 
     /// Calls `body` with the row starting at `offset` (its `line` counts from 1 there).
     func withRow<T>(at offset: Int, _ body: (RecordRow) throws -> T) throws -> T {
