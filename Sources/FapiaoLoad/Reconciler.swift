@@ -35,6 +35,8 @@ struct Reconciler {
     /// Where the canonical rows spill sorted runs once they outgrow `CanonicalRowStore.defaultRunLimit`
     /// (load's staging folder; the spill file is unlinked at once). Nil keeps every row in memory.
     var spillDirectory: String? = nil
+    /// Branch files at least this large are matched in two halves, one per core.
+    var splitBytes = Reconciler.defaultSplitBytes
 
     private struct PendingStatus { var invoice: Invoice; var entry: Int }
 
@@ -66,7 +68,7 @@ struct Reconciler {
             try result.canonical.append(row, values)
             if CanonicalRowValues.isRedWithOriginal(row) { branchReds.add(try LoadInputs.invoice(row)) }
             sellers.add(row)
-            if split == fileSize, offset >= fileSize / 2, fileSize >= Reconciler.splitBytes { split = offset }
+            if split == fileSize, offset >= fileSize / 2, fileSize >= splitBytes { split = offset }
         }
         LoadTimings.mark("branch rows")
         var authority = try loader.rows()
@@ -88,8 +90,8 @@ struct Reconciler {
         return result
     }
 
-    /// Branch files at least this large are matched in two halves, one per core.
-    static let splitBytes = 4 << 20
+    /// Branch files at least `splitBytes` large are matched in two halves, one per core (4 MiB; tests lower it).
+    static let defaultSplitBytes = 4 << 20
 
     /// Matches every branch row against the index (findings, repairs, status checks); returns which entries
     /// a branch row matched. The rows from `split` on are matched on a second thread; the halves are joined in
