@@ -21,20 +21,35 @@ struct AuthorityRows: Sendable {
         return rows
     }
 
-    /// Calls `body` with entry `entry`'s row, read again from `file`; throws when it is not the row the index
-    /// holds (money, status, issue date, tax IDs or buyer name differ), so a wrong offset can never pass.
-    func withRow<T>(_ entry: Int, in file: RecordRowFile, _ body: (RecordRow) throws -> T) throws -> T {
-        try file.withRow(at: offsets[entry]) { row in
-            typealias C = CanonicalRowValues.Column
-            let held = index.entries[entry], pool = index.pool
-            guard let values = CanonicalRowValues(row), values.status == held.status,
-                  (values.amount ?? AuthorityEntry.none) == held.amountFen, (values.tax ?? AuthorityEntry.none) == held.taxFen,
-                  (values.total ?? AuthorityEntry.none) == held.totalFen, pool.equals(held.issueDateText, row[C.issueDate]),
-                  pool.equals(held.sellerTaxID, row[C.sellerTaxID]), pool.equals(held.buyerTaxID, row[C.buyerTaxID]),
-                  pool.equals(held.buyerName, row[C.buyerName]) else {
+    /// The entries no branch row matched, in file order, with what checks that a row read again is theirs.
+    func unmatched(_ matched: [Bool]) -> [UnmatchedAuthorityRow] {
+        matched.indices.filter { !matched[$0] }.map { entry in
+            let held = index.entries[entry]
+            return UnmatchedAuthorityRow(offset: offsets[entry], amountFen: held.amountFen, taxFen: held.taxFen,
+                                         totalFen: held.totalFen, status: held.status)
+        }
+    }
+}
+
+/// An authority row no branch row matched: where it starts in authority.csv and its money and status (a few
+/// bytes each, so the index can be freed before these rows are read again).
+struct UnmatchedAuthorityRow: Sendable {
+    var offset: Int
+    var amountFen: Int64
+    var taxFen: Int64
+    var totalFen: Int64
+    var status: InvoiceStatus
+
+    /// The row's invoice, read again from `file`; throws when the row there is not this one (money or status
+    /// differ), so a wrong offset can never pass silently.
+    func invoice(in file: RecordRowFile) throws -> Invoice {
+        try file.withRow(at: offset) { row in
+            guard let values = CanonicalRowValues(row), values.status == status,
+                  (values.amount ?? AuthorityEntry.none) == amountFen, (values.tax ?? AuthorityEntry.none) == taxFen,
+                  (values.total ?? AuthorityEntry.none) == totalFen else {
                 throw FapiaoError(code: "load.corrupt_input", message: "authority.csv changed while load read it; re-run load")
             }
-            return try body(row)
+            return try LoadInputs.invoice(row)
         }
     }
 }

@@ -13,12 +13,13 @@ final class BackgroundWork<Value: Sendable>: Sendable {
         thread.start()
     }
 
-    /// Waits for the value; rethrows what the work threw.
-    func result() throws -> Value { try state.outcome().get() }
+    /// Waits for the value and hands it over (the work keeps no copy, so its memory goes with the caller's);
+    /// rethrows what the work threw. Call it once.
+    func result() throws -> Value { try state.take().get() }
 
     deinit {
         state.stop()
-        _ = state.outcome()
+        state.waitUntilDone()
     }
 
     /// The stop flag and the outcome, under one lock.
@@ -26,6 +27,7 @@ final class BackgroundWork<Value: Sendable>: Sendable {
         private let condition = NSCondition()
         private var stopFlag = false
         private var value: Result<Value, Error>?
+        private var taken = false
 
         var stopped: Bool {
             condition.lock(); defer { condition.unlock() }
@@ -43,10 +45,17 @@ final class BackgroundWork<Value: Sendable>: Sendable {
             condition.broadcast()
         }
 
-        func outcome() -> Result<Value, Error> {
+        func take() -> Result<Value, Error> {
             condition.lock(); defer { condition.unlock() }
-            while value == nil { condition.wait() }
-            return value!
+            while value == nil, !taken { condition.wait() }
+            guard let outcome = value else { preconditionFailure("BackgroundWork.result() called twice") }
+            value = nil; taken = true
+            return outcome
+        }
+
+        func waitUntilDone() {
+            condition.lock(); defer { condition.unlock() }
+            while value == nil, !taken { condition.wait() }
         }
     }
 }

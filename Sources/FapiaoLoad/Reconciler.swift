@@ -72,16 +72,18 @@ struct Reconciler {
         }
         LoadTimings.mark("branch rows")
         var authority = try loader.rows()
+        _ = authority
         LoadTimings.mark("authority index (wait)")
         result.authorityInvoices = authority.index.count
         let matched = try match(branchPath: branchPath, split: split, end: fileSize, index: authority.index,
                                 branchReds: branchReds, into: &result)
-        authority.index.releaseLookups()
+        let unmatched = authority.unmatched(matched)
+        authority = AuthorityRows()  // frees the index before the authority-only rows grow the findings
         LoadTimings.mark("branch matching")
         let attribution = BranchAttribution(spec: spec, sellerSources: sellers.bySeller)
         let file = try RecordRowFile(path: authorityPath)
-        for position in matched.indices where !matched[position] {
-            let invoice = try authority.withRow(position, in: file) { try LoadInputs.invoice($0) }
+        for row in unmatched {
+            let invoice = try row.invoice(in: file)
             try authorityOnly(invoice, branch: attribution.branch(for: invoice), into: &result)
         }
         LoadTimings.mark("authority-only rows")
