@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// The byte offset where each physical line of a file starts, counted exactly as `CSVParser` counts lines
 /// (a line break is LF, CR or CRLF), kept only for the lines a parser may still report as a row's start.
 ///
@@ -15,6 +21,10 @@ struct LineStarts {
     /// Notes the line breaks of the next chunk.
     mutating func scan(_ chunk: UnsafeBufferPointer<UInt8>) {
         guard let base = chunk.baseAddress else { return }
+        if !pendingCR, memchr(base, 0x0D, chunk.count) == nil {
+            scanLineFeeds(base, chunk.count)
+            return
+        }
         var index = 0
         if pendingCR {
             pendingCR = false
@@ -30,6 +40,16 @@ struct LineStarts {
             starts.append(position + index)
         }
         position += chunk.count
+    }
+
+    /// The fast path for a chunk without CR: every LF found with `memchr`.
+    private mutating func scanLineFeeds(_ base: UnsafePointer<UInt8>, _ count: Int) {
+        var index = 0
+        while index < count, let found = memchr(base + index, 0x0A, count - index) {
+            index = UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
+            starts.append(position + index)
+        }
+        position += count
     }
 
     /// The start offset of line `line` (1-based), which must not be forgotten.
