@@ -31,3 +31,20 @@ final class LineStartsTests: XCTestCase {
         XCTAssertEqual(offsets("a\nb\nc", chunk: 2), [0, 2, 4], "the LF-only fast path")
     }
 }
+
+/// `PackedKeyTable` keeps the first value of a key and finds every key after growing.
+final class PackedKeyTableTests: XCTestCase {
+    func testFirstValueStaysAndGrowingKeepsEveryKey() throws {
+        var table = PackedKeyTable()
+        var keys: [PackedKey] = []
+        for number in 0..<5_000 {
+            keys.append(try XCTUnwrap(PackedKey(digitalNumber: String(format: "2511200000000%07d", number * 7))))
+            keys.append(try XCTUnwrap(PackedKey(code: "011002300111", number: String(format: "%08d", number))))
+        }
+        for (index, key) in keys.enumerated() { table.insertIfAbsent(key, Int32(index)) }
+        for (index, key) in keys.enumerated() { table.insertIfAbsent(key, Int32(index + 1_000_000)) }
+        XCTAssertEqual(table.count, keys.count)
+        for (index, key) in keys.enumerated() { XCTAssertEqual(table.value(for: key), Int32(index)) }
+        XCTAssertNil(table.value(for: try XCTUnwrap(PackedKey(digitalNumber: "99999999999999999999"))))
+    }
+}
