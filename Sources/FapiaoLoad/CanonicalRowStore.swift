@@ -65,10 +65,15 @@ struct CanonicalRowStore: Sendable {
 
     /// Adds one canonical row (`Invoice.canonicalRow`).
     mutating func append(_ invoice: Invoice) throws {
+        try append(EncodedCanonicalRow(invoice))
+    }
+
+    /// Adds a row encoded beforehand (possibly on another thread), as `append(_: Invoice)` would add it.
+    mutating func append(_ row: EncodedCanonicalRow) throws {
         let start = bytes.count
-        CSVFormatter.append(invoice.canonicalRow, to: &bytes)
-        entries.append(Entry(start: start, length: Int32(bytes.count - start),
-                             keyLength: Int32(invoice.key.utf8.count), source: sourceIndex(invoice.origin.source)))
+        bytes.append(contentsOf: row.bytes)
+        entries.append(Entry(start: start, length: Int32(row.bytes.count), keyLength: Int32(row.keyLength),
+                             source: sourceIndex(row.source)))
         try spillIfFull()
     }
 
@@ -205,6 +210,21 @@ struct CanonicalRowStore: Sendable {
         var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
         try forEachSorted { row in try parser.feedRows(row) { try body(RecordRow(view: $0)) } }
         try parser.finishRows { try body(RecordRow(view: $0)) }
+    }
+}
+
+/// An invoice's canonical row as `CanonicalRowStore` stores it: its CSV bytes (with the line break), the byte
+/// length of its key, its source.
+struct EncodedCanonicalRow: Sendable {
+    var bytes: [UInt8] = []
+    var keyLength: Int
+    var source: String
+
+    /// Encodes `invoice.canonicalRow`.
+    init(_ invoice: Invoice) {
+        CSVFormatter.append(invoice.canonicalRow, to: &bytes)
+        keyLength = invoice.key.utf8.count
+        source = invoice.origin.source
     }
 }
 

@@ -81,11 +81,7 @@ struct Reconciler {
         authority = AuthorityRows()  // frees the index before the authority-only rows grow the findings
         LoadTimings.mark("branch matching")
         let attribution = BranchAttribution(spec: spec, sellerSources: sellers.bySeller)
-        let file = try RecordRowFile(path: authorityPath)
-        for row in unmatched {
-            let invoice = try row.invoice(in: file)
-            try authorityOnly(invoice, branch: attribution.branch(for: invoice), into: &result)
-        }
+        try addAuthorityOnly(unmatched, path: authorityPath, attribution: attribution, into: &result)
         LoadTimings.mark("authority-only rows")
         try result.canonical.sort()
         LoadTimings.mark("canonical sort")
@@ -194,13 +190,47 @@ struct Reconciler {
         }
     }
 
-    private func authorityOnly(_ invoice: Invoice, branch: String, into result: inout Reconciliation) throws {
+    /// An authority-only invoice's canonical row and `missing_in_branches` finding.
+    private struct AuthorityOnly: Sendable {
+        var row: EncodedCanonicalRow
+        var finding: Finding
+    }
+
+    /// Reads the unmatched authority rows again and adds their canonical rows and findings, in file order. The
+    /// rows are read and turned into findings in two halves, one per core; only adding them is sequential.
+    private func addAuthorityOnly(_ unmatched: [UnmatchedAuthorityRow], path: String, attribution: BranchAttribution,
+                                  into result: inout Reconciliation) throws {
+        let half = unmatched.count >= 1024 ? unmatched.count / 2 : unmatched.count
+        let reconciler = self
+        let later = Array(unmatched[half...])
+        let second = later.isEmpty ? nil : BackgroundWork(name: "fapiao-unmatched") { _ in
+            try reconciler.authorityOnly(later[...], path: path, attribution: attribution)
+        }
+        func add(_ item: AuthorityOnly) throws {
+            result.authorityOnly += 1
+            try result.canonical.append(item.row)
+            result.findings.append(item.finding)
+        }
+        let file = try RecordRowFile(path: path)
+        for unmatched in unmatched[..<half] { try add(authorityOnly(unmatched, file: file, attribution: attribution)) }
+        for item in try second?.result() ?? [] { try add(item) }
+    }
+
+    private func authorityOnly(_ rows: ArraySlice<UnmatchedAuthorityRow>, path: String,
+                               attribution: BranchAttribution) throws -> [AuthorityOnly] {
+        let file = try RecordRowFile(path: path)
+        return try rows.map { try authorityOnly($0, file: file, attribution: attribution) }
+    }
+
+    /// One unmatched authority row: read again, attributed to a branch, encoded, with its finding.
+    private func authorityOnly(_ unmatched: UnmatchedAuthorityRow, file: RecordRowFile,
+                               attribution: BranchAttribution) throws -> AuthorityOnly {
+        let invoice = try unmatched.invoice(in: file)
         var attributed = invoice
-        if attributed.branch.isEmpty { attributed.branch = branch }
-        result.authorityOnly += 1
-        try result.canonical.append(attributed)
+        if attributed.branch.isEmpty { attributed.branch = attribution.branch(for: invoice) }
         let row = ReconciliationMessages.missingInBranches(attributed, branch: attributed.branch, cause: cause(for: attributed))
-        result.findings.append(Finding(row: row, stakeFen: invoice.total?.value.magnitudeFen ?? 0))
+        return AuthorityOnly(row: EncodedCanonicalRow(attributed),
+                             finding: Finding(row: row, stakeFen: invoice.total?.value.magnitudeFen ?? 0))
     }
 
     /// Why a kept authority invoice has no kept branch record, when tonight's inputs say.
