@@ -37,6 +37,8 @@ struct Reconciler {
     var spillDirectory: String? = nil
     /// Branch files at least this large are matched in two halves, one per core.
     var splitBytes = Reconciler.defaultSplitBytes
+    /// At least this many unmatched authority rows are read again in two halves, one per core.
+    var splitUnmatched = 1024
 
     private struct PendingStatus { var invoice: Invoice; var entry: Int }
 
@@ -200,7 +202,7 @@ struct Reconciler {
     /// rows are read and turned into findings in two halves, one per core; only adding them is sequential.
     private func addAuthorityOnly(_ unmatched: [UnmatchedAuthorityRow], path: String, attribution: BranchAttribution,
                                   into result: inout Reconciliation) throws {
-        let half = unmatched.count >= 1024 ? unmatched.count / 2 : unmatched.count
+        let half = unmatched.count >= splitUnmatched ? unmatched.count / 2 : unmatched.count
         let reconciler = self
         let later = Array(unmatched[half...])
         let second = later.isEmpty ? nil : BackgroundWork(name: "fapiao-unmatched") { _ in

@@ -116,5 +116,6 @@ func reconcile(_ night: NightFixture, spec: PipelineSpec = Chain.spec, splitByte
     let rejects = try LoadInputs.readRejects(path: paths.rejects, branchSources: Set(spec.branchSources.map(\.name)))
     var reconciler = Reconciler(spec: spec, facts: InputFacts(findings: findings), rejects: rejects)
     reconciler.splitBytes = splitBytes
+    if splitBytes < Reconciler.defaultSplitBytes { reconciler.splitUnmatched = 2 }
     return try reconciler.run(branchPath: paths.branchInvoices, authorityPath: paths.authorityInvoices)
 }
