@@ -7,8 +7,9 @@ import Foundation
 import FapiaoCore
 import FapiaoIO
 
-/// Night D's history rows, written during load in one open transaction and committed only by `commit()`,
-/// which load's caller calls after `out/` is published (DESIGN.md "Publishing").
+/// Night D's history rows, written during load (on a thread of its own, while load writes its files) in one
+/// open transaction and committed only by `commit()`, which load's caller calls after `out/` is published
+/// (DESIGN.md "Publishing"). Used by one thread at a time.
 ///
 /// With a history database, the transaction (delete night D, insert its run and discrepancy rows) runs on it
 /// at once; readers see the history unchanged until the commit. Before the first night, the database is built

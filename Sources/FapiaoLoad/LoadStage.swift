@@ -90,10 +90,12 @@ public enum LoadStage {
             date: request.date, pipeline: request.spec.name, previousNight: snapshot.latestNight, rows: rows,
             canonicalRows: reconciliation.canonical.count, open: summary.tonight, newCount: summary.newCount,
             resolvedCount: summary.resolved.count, summaryJSON: summaryText)
+        let historyPath = request.historyDatabasePath
+        let historyWork = BackgroundWork(name: "fapiao-history") { _ in try HistoryTransaction(path: historyPath, night: night) }
         let outputs = try writeOutputs(request.outputDirectory, reconciliation: reconciliation, rows: rows,
                                        summary: summary, summaryText: summaryText, repairColumns: repairColumns)
-        let history = Result { try HistoryTransaction(path: request.historyDatabasePath, night: night) }
-        LoadTimings.mark("history rows")
+        let history = Result { try historyWork.result() }
+        LoadTimings.mark("history rows (wait)")
         let databaseRows = try database.finish()
         fsyncDirectory(request.outputDirectory)
         LoadTimings.mark("sqlite wait")
