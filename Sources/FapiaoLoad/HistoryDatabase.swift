@@ -91,8 +91,9 @@ enum HistoryDatabase {
                     let value: DatabaseValue = row[name]
                     return String.fromDatabaseValue(value) ?? Int64.fromDatabaseValue(value).map { String($0) } ?? ""
                 }
-                if let finding = Discrepancy(findingsRow: values), snapshot.openRows[finding.id] == nil {
-                    snapshot.openRows[finding.id] = finding
+                // The stored id is the row's id (written from it), so no SHA-256 per row here.
+                if let finding = Discrepancy(findingsRow: values), let id = values.first, snapshot.openRows[id] == nil {
+                    snapshot.openRows[id] = finding
                 }
             }
         }

@@ -11,7 +11,7 @@ enum HistoryRows {
         let isInteger = HistorySchema.findingColumns.indices.map { HistorySchema.integerFindingColumns.contains($0) }
         try statement.bind(1, text: tonight)
         for seq in night.rows.indices {
-            let values = night.rows[seq].row.findingsRow
+            let values = night.rows[seq].machineRow + [night.rows[seq].row.fileSHA256]
             try statement.bind(2, int: Int64(seq))
             for (index, text) in values.enumerated() {
                 if isInteger[index] {

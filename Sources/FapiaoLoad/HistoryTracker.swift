@@ -39,7 +39,7 @@ enum HistoryTracker {
         let tonight = date.description
         var present = Set<String>()
         for index in findings.indices {
-            let id = findings[index].row.id
+            let id = findings[index].id
             present.insert(id)
             if let prior = snapshot.openRows[id], let first = IssueDate(canonical: prior.firstSeen), first <= date {
                 findings[index].row.status = .open
@@ -65,9 +65,26 @@ enum HistoryTracker {
 
 /// A discrepancy row and the money it puts at stake.
 struct Finding: Hashable, Sendable {
+    /// The row. Only `status`, `firstSeen` and `daysOpen` may change after the finding is made (they are not
+    /// part of `id`).
     var row: Discrepancy
     /// |价税合计| of the invoice behind the row, in fen; set on one row per invoice and type, else 0.
     var stakeFen: Int64 = 0
+    /// `row.id` (a SHA-256), computed once: history, discrepancies.csv and the database all need it.
+    let id: String
+
+    /// A finding for `row`.
+    init(row: Discrepancy, stakeFen: Int64 = 0) {
+        self.row = row; self.stakeFen = stakeFen; id = row.id
+    }
+
+    /// `row.row` (the `Discrepancy.header` columns) with the cached id.
+    var machineRow: [String] {
+        let r = row
+        return [id, r.type.rawValue, r.severity.rawValue, r.status.rawValue, r.firstSeen, String(r.daysOpen), r.branch,
+                r.source, r.invoiceKey, r.field, r.branchValue, r.authorityValue, r.file, r.line == 0 ? "" : String(r.line),
+                r.messageZh, r.messageEn, r.action]
+    }
 }
 
 /// Sorts findings by `Discrepancy.reportOrder`, then by id and the whole row, so the order never depends on input order.
@@ -110,6 +127,8 @@ private func stringOrder(_ a: String, _ b: String) -> Bool? {
 
 /// Merges two lists already in report order into one (as `sortForReport(a + b)` would order them).
 func mergeForReport(_ a: [Finding], _ b: [Finding]) -> [Finding] {
+    if b.isEmpty { return a }  // shares a's storage
+    if a.isEmpty { return b }
     var merged: [Finding] = []
     merged.reserveCapacity(a.count + b.count)
     a.withUnsafeBufferPointer { a in

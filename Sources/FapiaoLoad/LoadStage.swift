@@ -150,7 +150,7 @@ public enum LoadStage {
                                      repairColumns: [(header: String, field: String)]) throws -> [String: Int] {
         try reconciliation.canonical.write(path: "\(directory)/\(Output.canonical)")
         LoadTimings.mark("canonical.csv")
-        try DiscrepancyCSV.write(rows.map(\.row), path: "\(directory)/\(Output.discrepancies)")
+        try DiscrepancyCSV.write(rows, path: "\(directory)/\(Output.discrepancies)")
         LoadTimings.mark("discrepancies.csv")
         try AtomicFileWriter.write(Array(summaryText.utf8), to: "\(directory)/\(Output.summary)")
         try AtomicFileWriter.write(Array(HTMLReport.render(summary).utf8), to: "\(directory)/\(Output.report)")

@@ -46,4 +46,17 @@ final class FindingOrderTests: XCTestCase {
         XCTAssertEqual(TopRanks.best(of: all, limit: 7), Array(ranks.prefix(7)))
         XCTAssertEqual(TopRanks.best(of: all, limit: 10_000), ranks)
     }
+
+    func testTheCachedIdAndMachineRowEqualTheRows() {
+        var all = findings
+        all[0].row.line = 0
+        all[1].row.type = .duplicateInSource
+        all[2].row.invoiceKey = ""
+        for index in 0..<3 { all[index] = Finding(row: all[index].row) }
+        for finding in all {
+            XCTAssertEqual(finding.id, finding.row.id)
+            XCTAssertEqual(finding.machineRow, finding.row.row)
+            XCTAssertEqual(DiscrepancyCSV.cells(finding), DiscrepancyCSV.cells(finding.row))
+        }
+    }
 }
