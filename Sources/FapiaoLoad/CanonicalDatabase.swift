@@ -85,13 +85,20 @@ final class CanonicalDatabaseWriter: Sendable {
         let insert = try connection.prepare("INSERT INTO invoices (\(CanonicalDatabase.columns.joined(separator: ", "))) "
             + "VALUES (\(Array(repeating: "?", count: CanonicalDatabase.columns.count).joined(separator: ", ")))")
         var seq: Int64 = 0
-        try rows.forEachRow { row in
+        var fields = RowFields()
+        var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
+        func insertRow(_ fields: RowFields) throws {
             if seq & 4095 == 0, stop() { throw FapiaoError(code: "load.canonical_database", message: "abandoned") }
             try insert.bind(1, int: seq)
-            for field in 0..<row.count { try bind(row, field, to: insert, at: Int32(field + 2)) }
+            for field in 0..<fields.count { try bind(fields[field], field, of: fields.count, to: insert, at: Int32(field + 2)) }
             try insert.step()
             seq += 1
         }
+        try rows.forEachSorted { row in
+            if fields.split(row) { return try insertRow(fields) }
+            try parser.feedRows(row) { try insertRow(RowFields($0)) }
+        }
+        try parser.finishRows { try insertRow(RowFields($0)) }
         insert.finalize()
         LoadTimings.span("sqlite inserted", since: started)
         try connection.execute("COMMIT")
@@ -106,11 +113,11 @@ final class CanonicalDatabaseWriter: Sendable {
 
     /// Binds field `field` of a canonical row: money as fen (NULL when empty or unreadable), `line` as an
     /// integer (0 when unreadable), anything else as its text bytes (valid until the step: SQLITE_STATIC).
-    private static func bind(_ row: RecordRow, _ field: Int, to statement: SQLiteStatement, at position: Int32) throws {
-        let bytes = row[field]
+    private static func bind(_ bytes: UnsafeBufferPointer<UInt8>, _ field: Int, of count: Int, to statement: SQLiteStatement,
+                             at position: Int32) throws {
         if field < isMoney.count, isMoney[field] {
             if let fen = ByteParse.fen(bytes) { try statement.bind(position, int: fen) } else { try statement.bindNull(position) }
-        } else if field == row.count - 1 {
+        } else if field == count - 1 {
             try statement.bind(position, int: Int64(ByteParse.int(bytes) ?? 0))
         } else {
             try statement.bind(position, bytes: bytes)
@@ -157,5 +164,51 @@ extension CanonicalDatabaseWriter {
             while result == nil { condition.wait() }
             return result!
         }
+    }
+}
+
+/// The fields of one canonical row as byte ranges, without copying them.
+///
+/// `split(_:)` handles a row with no `"` byte: `CSVFormatter` quotes every field holding a comma, quote, CR or LF,
+/// so such a row's fields are exactly the bytes between commas (the row ends with its LF). A row with a quote
+/// goes through `CSVParser` and arrives here as a parsed view.
+struct RowFields {
+    private var base: UnsafePointer<UInt8>?
+    private var starts = [Int](repeating: 0, count: 64)
+    private var ends = [Int](repeating: 0, count: 64)
+    private(set) var count = 0
+
+    init() {}
+
+    /// The fields of a parsed row.
+    init(_ view: CSVRowView) {
+        base = view.bytes.baseAddress
+        count = view.count
+        starts = [Int](repeating: 0, count: count); ends = [Int](repeating: 0, count: count)
+        for index in 0..<count {
+            starts[index] = index == 0 ? 0 : view.ends[index - 1]
+            ends[index] = view.ends[index]
+        }
+    }
+
+    /// Splits a row (with its line break) that holds no `"`; false (fields unchanged) when it holds one or has
+    /// more fields than room.
+    mutating func split(_ row: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let pointer = row.baseAddress, row.count > 0, memchr(pointer, 0x22, row.count) == nil else { return false }
+        let end = pointer[row.count - 1] == 0x0A ? row.count - 1 : row.count
+        var field = 0, start = 0
+        for index in 0..<end where pointer[index] == 0x2C {
+            guard field < starts.count - 1 else { return false }
+            starts[field] = start; ends[field] = index
+            field += 1; start = index + 1
+        }
+        starts[field] = start; ends[field] = end
+        base = pointer; count = field + 1
+        return true
+    }
+
+    /// The bytes of field `index`.
+    subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base.map { $0 + starts[index] }, count: ends[index] - starts[index])
     }
 }

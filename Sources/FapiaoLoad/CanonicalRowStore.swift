@@ -183,7 +183,7 @@ struct CanonicalRowStore: Sendable {
     // MARK: Reading in order
 
     /// Calls `body` with each row's bytes (with its line break), in sorted order.
-    private func forEachSorted(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+    func forEachSorted(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         if let spill, !runs.isEmpty {
             var merge = try RunMerge(file: spill, runs: runs, ranks: mergeRanks)
             try merge.forEach(body)
