@@ -48,3 +48,21 @@ final class PackedKeyTableTests: XCTestCase {
         XCTAssertNil(table.value(for: try XCTUnwrap(PackedKey(digitalNumber: "99999999999999999999"))))
     }
 }
+
+/// `RowFields.split` gives the fields `CSVParser` gives for quote-free rows and refuses rows with a quote.
+final class RowFieldsTests: XCTestCase {
+    private func split(_ text: String) -> [String]? {
+        var fields = RowFields()
+        return Array(text.utf8).withUnsafeBufferPointer { bytes in
+            guard fields.split(bytes) else { return nil }
+            return (0..<fields.count).map { String(decoding: fields[$0], as: UTF8.self) }
+        }
+    }
+
+    func testQuoteFreeRowsSplitOnCommas() {
+        XCTAssertEqual(split("a,,b,北京,\n"), ["a", "", "b", "北京", ""])
+        XCTAssertEqual(split(",x\n"), ["", "x"])
+        XCTAssertEqual(split("only\n"), ["only"])
+        XCTAssertNil(split("a,\"b,c\"\n"))
+    }
+}
