@@ -66,12 +66,6 @@ struct AuthorityIndex: Sendable {
         return nil
     }
 
-    /// Frees the identity lookups (most of the index's memory) once every branch row is matched; `entries`,
-    /// `pool` and `reds` stay.
-    mutating func releaseLookups() {
-        byDigital = PackedKeyTable(); byLegacy = PackedKeyTable(); byText = [:]
-    }
-
     /// The number of kept authority invoices.
     var count: Int { entries.count }
 }

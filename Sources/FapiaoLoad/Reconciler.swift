@@ -73,14 +73,8 @@ struct Reconciler {
             if split == fileSize, offset >= fileSize / 2, fileSize >= splitBytes { split = offset }
         }
         LoadTimings.mark("branch rows")
-        var authority = try loader.rows()
-        _ = authority
-        LoadTimings.mark("authority index (wait)")
-        result.authorityInvoices = authority.index.count
-        let matched = try match(branchPath: branchPath, split: split, end: fileSize, index: authority.index,
-                                branchReds: branchReds, into: &result)
-        let unmatched = authority.unmatched(matched)
-        authority = AuthorityRows()  // frees the index before the authority-only rows grow the findings
+        let unmatched = try matchBranchRows(branchPath: branchPath, split: split, end: fileSize, loader: loader,
+                                            branchReds: branchReds, into: &result)
         LoadTimings.mark("branch matching")
         let attribution = BranchAttribution(spec: spec, sellerSources: sellers.bySeller)
         try addAuthorityOnly(unmatched, path: authorityPath, attribution: attribution, into: &result)
@@ -88,6 +82,18 @@ struct Reconciler {
         try result.canonical.sort()
         LoadTimings.mark("canonical sort")
         return result
+    }
+
+    /// Waits for the authority index, matches every branch row against it and returns the authority rows no
+    /// branch row matched. The index is freed on return, before the authority-only rows grow the findings.
+    private func matchBranchRows(branchPath: String, split: Int, end: Int, loader: AuthorityLoader,
+                                 branchReds: RedLedger, into result: inout Reconciliation) throws -> [UnmatchedAuthorityRow] {
+        let authority = try loader.rows()
+        LoadTimings.mark("authority index (wait)")
+        result.authorityInvoices = authority.index.count
+        let matched = try match(branchPath: branchPath, split: split, end: end, index: authority.index,
+                                branchReds: branchReds, into: &result)
+        return authority.unmatched(matched)
     }
 
     /// Branch files at least `splitBytes` large are matched in two halves, one per core (4 MiB; tests lower it).
