@@ -30,8 +30,8 @@ struct AuthorityEntry: Sendable {
 /// or the packed code + number (a digital-platform paper invoice carries both).
 struct AuthorityIndex: Sendable {
     private(set) var entries: [AuthorityEntry] = []
-    private var byDigital: [PackedKey: Int32] = [:]
-    private var byLegacy: [PackedKey: Int32] = [:]
+    private var byDigital = PackedKeyTable()
+    private var byLegacy = PackedKeyTable()
     /// Keys that pack neither way (a number without a code): looked up by text.
     private var byText: [String: Int32] = [:]
     private(set) var pool = BytePool()
@@ -48,8 +48,8 @@ struct AuthorityIndex: Sendable {
             sellerTaxID: pool.intern(row[C.sellerTaxID]), buyerTaxID: pool.intern(row[C.buyerTaxID]),
             buyerName: pool.intern(row[C.buyerName]), status: values.status))
         let keys = RowIdentity(row)
-        if let digital = keys.digital, byDigital[digital] == nil { byDigital[digital] = index }
-        if let legacy = keys.legacy, byLegacy[legacy] == nil { byLegacy[legacy] = index }
+        if let digital = keys.digital { byDigital.insertIfAbsent(digital, index) }
+        if let legacy = keys.legacy { byLegacy.insertIfAbsent(legacy, index) }
         if keys.digital == nil, keys.legacy == nil {
             let key = RowIdentity.keyText(row)
             if byText[key] == nil { byText[key] = index }
@@ -60,8 +60,8 @@ struct AuthorityIndex: Sendable {
     /// The entry matching a row's identity: on the 20-digit number first, then on code + number.
     func lookup(_ row: RecordRow) -> Int? {
         let keys = RowIdentity(row)
-        if let digital = keys.digital, let index = byDigital[digital] { return Int(index) }
-        if let legacy = keys.legacy, let index = byLegacy[legacy] { return Int(index) }
+        if let digital = keys.digital, let index = byDigital.value(for: digital) { return Int(index) }
+        if let legacy = keys.legacy, let index = byLegacy.value(for: legacy) { return Int(index) }
         if keys.digital == nil, keys.legacy == nil, let index = byText[RowIdentity.keyText(row)] { return Int(index) }
         return nil
     }

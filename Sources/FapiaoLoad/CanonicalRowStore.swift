@@ -53,6 +53,8 @@ struct CanonicalRowStore: Sendable {
     init(spillDirectory: String?, runLimit: Int = CanonicalRowStore.defaultRunLimit) {
         self.spillDirectory = spillDirectory
         self.runLimit = max(runLimit, 1)
+        // A run's rows fit without the buffer doubling past the bound (rows are far below 64 KiB).
+        if spillDirectory != nil { bytes.reserveCapacity(self.runLimit + (64 << 10)) }
     }
 
     /// Rows held.
@@ -63,10 +65,15 @@ struct CanonicalRowStore: Sendable {
 
     /// Adds one canonical row (`Invoice.canonicalRow`).
     mutating func append(_ invoice: Invoice) throws {
+        try append(EncodedCanonicalRow(invoice))
+    }
+
+    /// Adds a row encoded beforehand (possibly on another thread), as `append(_: Invoice)` would add it.
+    mutating func append(_ row: EncodedCanonicalRow) throws {
         let start = bytes.count
-        CSVFormatter.append(invoice.canonicalRow, to: &bytes)
-        entries.append(Entry(start: start, length: Int32(bytes.count - start),
-                             keyLength: Int32(invoice.key.utf8.count), source: sourceIndex(invoice.origin.source)))
+        bytes.append(contentsOf: row.bytes)
+        entries.append(Entry(start: start, length: Int32(row.bytes.count), keyLength: Int32(row.keyLength),
+                             source: sourceIndex(row.source)))
         try spillIfFull()
     }
 
@@ -176,7 +183,7 @@ struct CanonicalRowStore: Sendable {
     // MARK: Reading in order
 
     /// Calls `body` with each row's bytes (with its line break), in sorted order.
-    private func forEachSorted(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+    func forEachSorted(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         if let spill, !runs.isEmpty {
             var merge = try RunMerge(file: spill, runs: runs, ranks: mergeRanks)
             try merge.forEach(body)
@@ -203,6 +210,21 @@ struct CanonicalRowStore: Sendable {
         var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
         try forEachSorted { row in try parser.feedRows(row) { try body(RecordRow(view: $0)) } }
         try parser.finishRows { try body(RecordRow(view: $0)) }
+    }
+}
+
+/// An invoice's canonical row as `CanonicalRowStore` stores it: its CSV bytes (with the line break), the byte
+/// length of its key, its source.
+struct EncodedCanonicalRow: Sendable {
+    var bytes: [UInt8] = []
+    var keyLength: Int
+    var source: String
+
+    /// Encodes `invoice.canonicalRow`.
+    init(_ invoice: Invoice) {
+        CSVFormatter.append(invoice.canonicalRow, to: &bytes)
+        keyLength = invoice.key.utf8.count
+        source = invoice.origin.source
     }
 }
 

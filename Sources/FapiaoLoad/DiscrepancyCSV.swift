@@ -19,8 +19,13 @@ enum DiscrepancyCSV {
     ]
 
     /// The people-facing cells of one row, formula-safe.
-    static func cells(_ row: Discrepancy) -> [String] {
-        var cells = row.row
+    static func cells(_ row: Discrepancy) -> [String] { cells(row, machineRow: row.row) }
+
+    /// The cells of a finding (its id is computed once, in `Finding`).
+    static func cells(_ finding: Finding) -> [String] { cells(finding.row, machineRow: finding.machineRow) }
+
+    private static func cells(_ row: Discrepancy, machineRow: [String]) -> [String] {
+        var cells = machineRow
         cells[1] = Labels.bilingual(row.type.chineseName, row.type.rawValue)
         cells[2] = Labels.bilingual(Labels.chinese(row.severity), row.severity.rawValue)
         cells[3] = Labels.bilingual(Labels.chinese(row.status), row.status.rawValue)
@@ -41,11 +46,16 @@ enum DiscrepancyCSV {
 
     /// Writes the file: BOM, header, rows in the given order.
     static func write(_ rows: [Discrepancy], path: String) throws {
+        try write(rows.map { Finding(row: $0) }, path: path)
+    }
+
+    /// Writes the file from findings.
+    static func write(_ findings: [Finding], path: String) throws {
         let writer = try AtomicFileWriter(path: path)
         try writer.write([0xEF, 0xBB, 0xBF])
         try writer.append { CSVFormatter.append(header, to: &$0) }
-        for row in rows {
-            let cells = cells(row)
+        for index in findings.indices {
+            let cells = cells(findings[index])
             try writer.append { CSVFormatter.append(cells, to: &$0) }
         }
         try writer.commit()

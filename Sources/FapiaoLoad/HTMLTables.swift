@@ -7,7 +7,12 @@ enum HTMLTables {
 
     /// Branch groups in pipeline order, then any other group (an authority source's unattributed rows), sorted.
     static func branchGroups(_ summary: NightSummary) -> [String] {
-        let found = Set((summary.open + summary.resolved).map(NightSummary.group(of:)))
+        var found = Set<String>()
+        for list in [summary.open, summary.resolved] {
+            list.withUnsafeBufferPointer { list in
+                for index in list.indices { found.insert(NightSummary.group(of: list[index].row)) }
+            }
+        }
         return summary.branches + found.subtracting(summary.branches).sorted()
     }
 
@@ -22,29 +27,23 @@ enum HTMLTables {
         html += th("提示", "Info", num: true)
         for type in types { html += th(type.chineseName, type.rawValue, num: true, breakable: true) }
         html += th("涉及金额", "Money", num: true) + th("已解决", "Resolved", num: true) + "</tr></thead>\n<tbody>\n"
-        let openByGroup = Dictionary(grouping: summary.open, by: NightSummary.group(of:))
-        let resolvedByGroup = Dictionary(grouping: summary.resolved, by: NightSummary.group(of:))
+        let (byGroup, total) = GroupTally.tally(summary)
         for group in groups {
-            let open = openByGroup[group] ?? []
-            let resolved = resolvedByGroup[group]?.count ?? 0
             let records = summary.branches.contains(group) ? summary.recordsBySource[group] : nil
-            html += branchRow(group, open: open, resolved: resolved, records: records, types: types)
+            html += branchRow(group, byGroup[group] ?? GroupTally(), records: records, types: types)
         }
         html += "</tbody>\n<tfoot>"
         let records = summary.branches.compactMap { summary.recordsBySource[$0] }.reduce(0, +)
-        html += branchRow("合计 Total", open: summary.open, resolved: summary.resolved.count, records: records, types: types)
+        html += branchRow("合计 Total", total, records: records, types: types)
         return html + "</tfoot>\n</table></div>\n</section>\n"
     }
 
-    private static func branchRow(_ name: String, open: [Finding], resolved: Int, records: Int?,
-                                  types: [DiscrepancyType]) -> String {
-        func count(_ keep: (Finding) -> Bool) -> Int { open.filter(keep).count }
-        let money = open.reduce(Int64(0)) { $0 + $1.stakeFen }
+    private static func branchRow(_ name: String, _ tally: GroupTally, records: Int?, types: [DiscrepancyType]) -> String {
         var cells = "<td>\(esc(name))</td>" + numberCell(records.map(Int64.init), text: records.map(String.init) ?? "—")
-        cells += numberCell(Int64(open.count)) + numberCell(Int64(count { $0.row.status == .new }))
-        for severity in Severity.allCases { cells += numberCell(Int64(count { $0.row.severity == severity }), tone: severity) }
-        for type in types { cells += numberCell(Int64(count { $0.row.type == type })) }
-        cells += numberCell(money, text: money > 0 ? Labels.yuan(money) : "") + numberCell(Int64(resolved))
+        cells += numberCell(Int64(tally.open)) + numberCell(Int64(tally.new))
+        for (rank, severity) in Severity.allCases.enumerated() { cells += numberCell(Int64(tally.bySeverity[rank]), tone: severity) }
+        for type in types { cells += numberCell(Int64(tally.byType[GroupTally.typeIndex(type)])) }
+        cells += numberCell(tally.money, text: tally.money > 0 ? Labels.yuan(tally.money) : "") + numberCell(Int64(tally.resolved))
         return "<tr>\(cells)</tr>\n"
     }
 
@@ -98,5 +97,44 @@ enum HTMLTables {
         let shown = text ?? value.map(String.init) ?? ""
         let toneClass = tone.map { value ?? 0 > 0 ? " sev-\($0.rawValue)" : "" } ?? ""
         return "<td class=\"num\(toneClass)\" data-v=\"\(value ?? -1)\">\(esc(shown))</td>"
+    }
+}
+
+/// One row of the per-branch table: counts of a group's open rows (by status, severity, type), their money,
+/// and its resolved rows; gathered in one pass over the findings, without copying them.
+struct GroupTally {
+    var open = 0
+    var new = 0
+    var bySeverity = [Int](repeating: 0, count: Severity.allCases.count)
+    var byType = [Int](repeating: 0, count: DiscrepancyType.allCases.count)
+    var money: Int64 = 0
+    var resolved = 0
+
+    /// The position of `type` in `DiscrepancyType.allCases`.
+    static func typeIndex(_ type: DiscrepancyType) -> Int { DiscrepancyType.allCases.firstIndex(of: type) ?? 0 }
+
+    private mutating func add(_ finding: Finding) {
+        open += 1
+        if finding.row.status == .new { new += 1 }
+        bySeverity[Severity.allCases.firstIndex(of: finding.row.severity) ?? 0] += 1
+        byType[GroupTally.typeIndex(finding.row.type)] += 1
+        money += finding.stakeFen
+    }
+
+    /// Tallies per group (`NightSummary.group(of:)`) and over all groups.
+    static func tally(_ summary: NightSummary) -> (byGroup: [String: GroupTally], total: GroupTally) {
+        var byGroup: [String: GroupTally] = [:]
+        var total = GroupTally()
+        summary.open.withUnsafeBufferPointer { open in
+            for index in open.indices {
+                byGroup[NightSummary.group(of: open[index].row), default: GroupTally()].add(open[index])
+                total.add(open[index])
+            }
+        }
+        summary.resolved.withUnsafeBufferPointer { resolved in
+            for index in resolved.indices { byGroup[NightSummary.group(of: resolved[index].row), default: GroupTally()].resolved += 1 }
+        }
+        total.resolved = summary.resolved.count
+        return (byGroup, total)
     }
 }

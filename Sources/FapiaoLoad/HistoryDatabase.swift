@@ -10,7 +10,8 @@ struct NightRecord: Sendable {
     var previousNight: String?
     /// Tonight's rows (new and open) and the rows resolved tonight, in report order.
     var rows: [Finding]
-    var canonical: CanonicalRowStore
+    /// Rows of canonical.csv (`runs.canonical_rows`).
+    var canonicalRows: Int
     var open: NightCounts
     var newCount: Int
     var resolvedCount: Int
@@ -21,8 +22,9 @@ struct NightRecord: Sendable {
 /// The history database `<work_dir>/<pipeline>/fapiao.sqlite` (SQLite through GRDB).
 ///
 /// Tables: `runs` (one row per night), `discrepancies` (every row of every night, with first / last seen and
-/// resolved on), `invoices` (the canonical dataset of every night, money as integer fen). Each night is written in
-/// one transaction that first deletes the night, so a re-run replaces it. Reads only look at nights before D.
+/// resolved on). The canonical dataset is not history: each night has its own `out/canonical.sqlite`
+/// (`CanonicalDatabase`; migration v2 drops the old `invoices` table). Each night is written in one transaction
+/// that first deletes the night, so a re-run replaces it. Reads only look at nights before D.
 enum HistoryDatabase {
     /// The history as of `date`: an empty snapshot when the database does not exist yet.
     static func snapshot(path: String, before date: BusinessDate, chartNights: Int) throws -> HistorySnapshot {
@@ -35,51 +37,19 @@ enum HistoryDatabase {
         }
     }
 
-    /// Writes one night in one transaction, replacing the night when present; creates the database if needed.
-    static func commit(path: String, night: NightRecord) throws {
-        try write(path: path, date: night.date, steps: NightSteps(canonical: { night.canonical }, night: { night }))
-    }
-
-    /// How a night's transaction meets load (the `HistoryWriter` thread waits on load in these).
-    struct NightSteps {
-        /// Given the history before D (read inside the transaction, before night D is deleted); nil: not read.
-        var snapshot: ((HistorySnapshot) -> Void)? = nil
-        var chartNights = 0
-        /// The night's canonical rows, sorted, once load has them; nil abandons the transaction.
-        var canonical: () -> CanonicalRowStore?
-        /// The rest of the night, once load has it; nil abandons the transaction.
-        var night: () -> NightRecord?
-        /// Polled while rows go in; true abandons the transaction.
-        var stop: () -> Bool = { false }
-        /// Called once every row is in: commit (true) or roll back.
-        var decide: () -> Bool = { true }
-    }
-
-    /// Writes night `date` in one transaction: reads the snapshot, deletes the night, inserts its invoices (as
-    /// soon as they are sorted), then its run and discrepancies, and commits or rolls back as `steps` say.
-    static func write(path: String, date: BusinessDate, steps: NightSteps) throws {
+    /// Creates the database if needed and brings its schema up to date (v2 drops the old `invoices` table).
+    /// `upTo` stops at an earlier version (tests of the migrations).
+    static func migrate(path: String, upTo version: String? = nil) throws {
         try guarded(path) {
             let queue = try DatabaseQueue(path: path)
-            try HistorySchema.migrator.migrate(queue)
-            try queue.writeWithoutTransaction { db in
-                try db.execute(sql: HistoryDatabase.writePragmas)
-                try db.inTransaction(.immediate) {
-                    if let deliver = steps.snapshot {
-                        deliver(try readSnapshot(db, before: date, chartNights: steps.chartNights))
-                    }
-                    let key = date.description
-                    for table in ["runs", "discrepancies", "invoices"] {
-                        try db.execute(sql: "DELETE FROM \(table) WHERE night = ?", arguments: [key])
-                    }
-                    guard let canonical = steps.canonical() else { return .rollback }
-                    try HistoryRows.insertInvoices(db, night: key, canonical: canonical, stop: steps.stop)
-                    guard let night = steps.night() else { return .rollback }
-                    try insertRun(db, night)
-                    try HistoryRows.insertDiscrepancies(db, night: night)
-                    return steps.decide() ? .commit : .rollback
-                }
-            }
+            try queue.writeWithoutTransaction { db in try db.execute(sql: HistoryDatabase.writePragmas) }
+            if let version { try HistorySchema.migrator.migrate(queue, upTo: version) } else { try HistorySchema.migrator.migrate(queue) }
         }
+    }
+
+    /// Writes one night in one transaction, replacing the night when present; creates the database if needed.
+    static func commit(path: String, night: NightRecord) throws {
+        try HistoryTransaction(path: path, night: night).commit()
     }
 
     /// Connection settings for writing a night; neither changes what the database holds.
@@ -90,13 +60,13 @@ enum HistoryDatabase {
     ///   and only skips zeroing pages that go to the freelist.
     static let writePragmas = "PRAGMA cache_size = -16384; PRAGMA secure_delete = FAST"
 
-    /// Rows per night in each table (`runs`, `discrepancies`, `invoices`), for checks and operators.
+    /// Rows per night in each table (`runs`, `discrepancies`), for checks and operators.
     static func rowCounts(path: String) throws -> [String: [String: Int]] {
         try guarded(path) {
             let queue = try DatabaseQueue(path: path)
             return try queue.read { db in
                 var counts: [String: [String: Int]] = [:]
-                for table in ["runs", "discrepancies", "invoices"] {
+                for table in ["runs", "discrepancies"] {
                     for row in try Row.fetchAll(db, sql: "SELECT night, COUNT(*) AS n FROM \(table) GROUP BY night") {
                         counts[table, default: [:]][row["night"]] = row["n"]
                     }
@@ -121,8 +91,9 @@ enum HistoryDatabase {
                     let value: DatabaseValue = row[name]
                     return String.fromDatabaseValue(value) ?? Int64.fromDatabaseValue(value).map { String($0) } ?? ""
                 }
-                if let finding = Discrepancy(findingsRow: values), snapshot.openRows[finding.id] == nil {
-                    snapshot.openRows[finding.id] = finding
+                // The stored id is the row's id (written from it), so no SHA-256 per row here.
+                if let finding = Discrepancy(findingsRow: values), let id = values.first, snapshot.openRows[id] == nil {
+                    snapshot.openRows[id] = finding
                 }
             }
         }
@@ -133,14 +104,6 @@ enum HistoryDatabase {
             NightCounts(night: row["night"], high: row["open_high"], medium: row["open_medium"], info: row["open_info"])
         }
         return snapshot
-    }
-
-    private static func insertRun(_ db: Database, _ night: NightRecord) throws {
-        try db.execute(sql: """
-            INSERT INTO runs (night, pipeline, canonical_rows, open_high, open_medium, open_info, new_count,
-                              resolved_count, summary_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [night.date.description, night.pipeline, night.canonical.count, night.open.high,
-                             night.open.medium, night.open.info, night.newCount, night.resolvedCount, night.summaryJSON])
     }
 
     /// Runs database work, turning GRDB errors into a `FapiaoError` naming the database.

@@ -12,15 +12,11 @@ enum HistorySchema {
         Discrepancy.findingsHeader.firstIndex(of: "line") ?? 13,
     ]
 
-    /// Money fields, stored as INTEGER fen under `<field>_fen`.
-    static let moneyFields: Set<CanonicalField> = [.amount, .tax, .total]
+    /// The columns of version 1's `invoices` table after `night, seq` (dropped by v2).
+    static let invoiceColumns: [String] = CanonicalDatabase.invoiceColumns
 
-    /// The `invoices` columns after `night, seq`: canonical fields (money as `<field>_fen`), then provenance.
-    static let invoiceColumns: [String] = CanonicalField.allCases.map {
-        moneyFields.contains($0) ? "\($0.rawValue)_fen" : $0.rawValue
-    } + ["source", "file", "line"]
-
-    /// Creates the tables (version 1).
+    /// Creates the tables (version 1); v2 drops `invoices`, whose rows now live in each night's
+    /// `out/canonical.sqlite` (docs/contract-notes.md, "Decision: the canonical SQLite is per night").
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
@@ -43,6 +39,9 @@ enum HistorySchema {
                     PRIMARY KEY (night, seq));
                 CREATE INDEX invoices_by_key ON invoices (invoice_key, night);
                 """)
+        }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "DROP INDEX IF EXISTS invoices_by_key; DROP TABLE IF EXISTS invoices")
         }
         return migrator
     }

@@ -39,7 +39,7 @@ enum HistoryTracker {
         let tonight = date.description
         var present = Set<String>()
         for index in findings.indices {
-            let id = findings[index].row.id
+            let id = findings[index].id
             present.insert(id)
             if let prior = snapshot.openRows[id], let first = IssueDate(canonical: prior.firstSeen), first <= date {
                 findings[index].row.status = .open
@@ -65,22 +65,91 @@ enum HistoryTracker {
 
 /// A discrepancy row and the money it puts at stake.
 struct Finding: Hashable, Sendable {
+    /// The row. Only `status`, `firstSeen` and `daysOpen` may change after the finding is made (they are not
+    /// part of `id`).
     var row: Discrepancy
     /// |价税合计| of the invoice behind the row, in fen; set on one row per invoice and type, else 0.
     var stakeFen: Int64 = 0
+    /// `row.id` (a SHA-256), computed once: history, discrepancies.csv and the database all need it.
+    let id: String
+
+    /// A finding for `row`.
+    init(row: Discrepancy, stakeFen: Int64 = 0) {
+        self.row = row; self.stakeFen = stakeFen; id = row.id
+    }
+
+    /// `row.row` (the `Discrepancy.header` columns) with the cached id.
+    var machineRow: [String] {
+        let r = row
+        return [id, r.type.rawValue, r.severity.rawValue, r.status.rawValue, r.firstSeen, String(r.daysOpen), r.branch,
+                r.source, r.invoiceKey, r.field, r.branchValue, r.authorityValue, r.file, r.line == 0 ? "" : String(r.line),
+                r.messageZh, r.messageEn, r.action]
+    }
 }
 
 /// Sorts findings by `Discrepancy.reportOrder`, then by id and the whole row, so the order never depends on input order.
 ///
-/// Sorts positions rather than the (large) findings themselves, then gathers them once.
+/// Sorts positions rather than the (large) findings themselves, comparing the findings in place (borrowed from
+/// the array's buffer, never copied), then gathers them once.
 func sortForReport(_ findings: [Finding]) -> [Finding] {
-    let order = findings.indices.sorted { x, y in
-        let a = findings[x].row, b = findings[y].row
-        if Discrepancy.reportOrder(a, b) { return true }
-        if Discrepancy.reportOrder(b, a) { return false }
-        if a.id != b.id { return a.id < b.id }
-        if a.status != b.status { return a.status.rawValue < b.status.rawValue }
-        return a.row.lexicographicallyPrecedes(b.row)
+    findings.withUnsafeBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return [] }
+        var order = (0..<Int32(buffer.count)).map { $0 }
+        order.sort { reportPrecedes(base + Int($0), base + Int($1)) }
+        return order.map { buffer[Int($0)] }
     }
-    return order.map { findings[$0] }
+}
+
+/// `reportPrecedes` on findings in place: the fields of `Discrepancy.reportOrder` compared one by one through the
+/// pointers (only the strings compared are loaded; a whole `Discrepancy` copy retains all fifteen), then the
+/// same tie-breaks. Must order exactly as `reportPrecedes(a.row, b.row)` (tested).
+@inline(__always)
+func reportPrecedes(_ a: UnsafePointer<Finding>, _ b: UnsafePointer<Finding>) -> Bool {
+    let x = a.pointee.row.severity, y = b.pointee.row.severity
+    if x != y { return x < y }
+    if let order = stringOrder(a.pointee.row.branch, b.pointee.row.branch) { return order }
+    if let order = stringOrder(a.pointee.row.invoiceKey, b.pointee.row.invoiceKey) { return order }
+    if let order = stringOrder(a.pointee.row.field, b.pointee.row.field) { return order }
+    let s = a.pointee.row.type, t = b.pointee.row.type
+    if s != t { return s.rawValue < t.rawValue }
+    if let order = stringOrder(a.pointee.row.source, b.pointee.row.source) { return order }
+    if let order = stringOrder(a.pointee.row.file, b.pointee.row.file) { return order }
+    let l = a.pointee.row.line, m = b.pointee.row.line
+    if l != m { return l < m }
+    return reportPrecedes(a.pointee.row, b.pointee.row)
+}
+
+/// nil when equal, else whether `a` sorts first (`String` order, as `reportOrder` uses).
+@inline(__always)
+private func stringOrder(_ a: String, _ b: String) -> Bool? {
+    a == b ? nil : a < b
+}
+
+/// Merges two lists already in report order into one (as `sortForReport(a + b)` would order them).
+func mergeForReport(_ a: [Finding], _ b: [Finding]) -> [Finding] {
+    if b.isEmpty { return a }  // shares a's storage
+    if a.isEmpty { return b }
+    var merged: [Finding] = []
+    merged.reserveCapacity(a.count + b.count)
+    a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+            var i = 0, j = 0
+            while i < a.count, j < b.count {
+                if reportPrecedes(b[j].row, a[i].row) { merged.append(b[j]); j += 1 } else { merged.append(a[i]); i += 1 }
+            }
+            merged.append(contentsOf: a[i...])
+            merged.append(contentsOf: b[j...])
+        }
+    }
+    return merged
+}
+
+/// The report order: `Discrepancy.reportOrder`, then id, status and the whole row.
+@inline(__always)
+func reportPrecedes(_ a: Discrepancy, _ b: Discrepancy) -> Bool {
+    if Discrepancy.reportOrder(a, b) { return true }
+    if Discrepancy.reportOrder(b, a) { return false }
+    if a.id != b.id { return a.id < b.id }
+    if a.status != b.status { return a.status.rawValue < b.status.rawValue }
+    return a.row.lexicographicallyPrecedes(b.row)
 }

@@ -39,6 +39,25 @@ enum LoadInputs {
         }
     }
 
+    /// `forEachCanonicalRow` over the rows starting in `range` of the file (see `RecordRowReader.forEachRow(path:in:)`).
+    static func forEachCanonicalRow(path: String, in range: Range<Int>,
+                                    _ body: (RecordRow, CanonicalRowValues) throws -> Void) throws {
+        try requireFile(path)
+        try RecordRowReader.forEachRow(path: path, in: range, header: { try expect($0, Invoice.canonicalHeader, in: path) }) { row in
+            guard let values = CanonicalRowValues(row) else { throw corruptRow(path: path, line: row.line) }
+            try body(row, values)
+        }
+    }
+
+    /// `forEachCanonicalRow`, also giving each row's byte offset in the file.
+    static func forEachCanonicalRowWithOffset(path: String, _ body: (RecordRow, CanonicalRowValues, Int) throws -> Void) throws {
+        try requireFile(path)
+        try RecordRowReader.forEachRowWithOffset(path: path, header: { try expect($0, Invoice.canonicalHeader, in: path) }) { row, offset in
+            guard let values = CanonicalRowValues(row) else { throw corruptRow(path: path, line: row.line) }
+            try body(row, values, offset)
+        }
+    }
+
     /// The invoice of a canonical row (the slow path, for rows that become discrepancies or red-ledger entries).
     static func invoice(_ row: RecordRow) throws -> Invoice {
         guard let invoice = Invoice(canonicalRow: row.strings) else { throw corruptRow(path: "", line: row.line) }

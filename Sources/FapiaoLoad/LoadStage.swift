@@ -49,12 +49,15 @@ public struct LoadResult: Sendable {
 ///
 /// Reads `transform/` (invoices.csv, authority.csv, rejects.csv, findings.csv, manifest.json), `extract/findings.csv`
 /// and the history before D; writes canonical.csv, discrepancies.csv, summary.json, report.html and
-/// repair-batch.csv into `request.outputDirectory`. The history database changes only in `commitHistory`.
+/// repair-batch.csv and canonical.sqlite into `request.outputDirectory`. The history database changes only in
+/// `commitHistory`.
 public enum LoadStage {
     /// The output file names.
     public enum Output {
         /// The canonical dataset (machine-facing).
         public static let canonical = "canonical.csv"
+        /// The canonical dataset as SQLite (table `invoices`, found by `invoice_key`).
+        public static let canonicalDatabase = CanonicalDatabase.fileName
         /// The discrepancy rows for people (BOM, bilingual header, formula-safe).
         public static let discrepancies = "discrepancies.csv"
         /// Counts, money at stake and top items; what `fapiao report` and alerts read.
@@ -69,36 +72,38 @@ public enum LoadStage {
     public static func run(_ request: LoadRequest) throws -> LoadResult {
         let paths = LoadInputPaths(request)
         let repairColumns = try RepairBatch.columns(request.spec.load)
-        let history = startHistory(request)
+        LoadTimings.mark("start")
         let (stageFindings, reconciliation) = try reconcile(request, paths: paths)
-        history?.write(canonical: reconciliation.canonical)
-        let snapshot = try history?.snapshot() ?? HistoryDatabase.snapshot(
+        let database = CanonicalDatabaseWriter(path: "\(request.outputDirectory)/\(Output.canonicalDatabase)",
+                                               rows: reconciliation.canonical)
+        LoadTimings.mark("reconcile")
+        let snapshot = try HistoryDatabase.snapshot(
             path: request.historyDatabasePath, before: request.date, chartNights: request.spec.load.historyNights)
         let summary = try summarize(request, paths: paths, stageFindings: stageFindings,
                                     reconciliation: reconciliation, snapshot: snapshot)
-        let rows = sortForReport(summary.open + summary.resolved)
+        LoadTimings.mark("summarize")
+        let rows = mergeForReport(summary.open, summary.resolved)
+        LoadTimings.mark("sort rows")
         let summaryText = SummaryJSON.document(summary).text
+        LoadTimings.mark("summary.json")
         let night = NightRecord(
             date: request.date, pipeline: request.spec.name, previousNight: snapshot.latestNight, rows: rows,
-            canonical: reconciliation.canonical, open: summary.tonight, newCount: summary.newCount,
+            canonicalRows: reconciliation.canonical.count, open: summary.tonight, newCount: summary.newCount,
             resolvedCount: summary.resolved.count, summaryJSON: summaryText)
-        history?.write(night)
+        let historyPath = request.historyDatabasePath
+        let historyWork = BackgroundWork(name: "fapiao-history") { _ in try HistoryTransaction(path: historyPath, night: night) }
         let outputs = try writeOutputs(request.outputDirectory, reconciliation: reconciliation, rows: rows,
                                        summary: summary, summaryText: summaryText, repairColumns: repairColumns)
-        let databasePath = request.historyDatabasePath
+        let history = Result { try historyWork.result() }
+        LoadTimings.mark("history rows (wait)")
+        let databaseRows = try database.finish()
+        fsyncDirectory(request.outputDirectory)
+        LoadTimings.mark("sqlite wait")
         return LoadResult(openCountsByType: summary.counts, openCountsBySeverity: summary.countsBySeverity,
-                          outputs: outputs, commitHistory: {
-            if let history { try history.commit() } else { try HistoryDatabase.commit(path: databasePath, night: night) }
+                          outputs: outputs.merging([Output.canonicalDatabase: databaseRows]) { $1 }, commitHistory: {
+            try history.get().commit()
+            LoadTimings.mark("history commit")
         })
-    }
-
-    /// A writer for the night when the history database exists (it then works on a second thread while load
-    /// runs, and commits when the result's `commitHistory` runs); nil before the first night, which creates
-    /// the database in `commitHistory`, so nothing appears before it.
-    private static func startHistory(_ request: LoadRequest) -> HistoryWriter? {
-        guard FileManager.default.fileExists(atPath: request.historyDatabasePath) else { return nil }
-        return HistoryWriter(path: request.historyDatabasePath, date: request.date,
-                             chartNights: request.spec.load.historyNights)
     }
 
     /// Reads the stage findings and reconciles kept branch invoices against kept authority invoices.
@@ -139,17 +144,21 @@ public enum LoadStage {
                           + "has no usable file tonight (see extract/findings.csv); fix the authority export and re-run")
     }
 
+    /// Writes canonical.csv and the reports (canonical.sqlite is written on its own thread meanwhile).
     private static func writeOutputs(_ directory: String, reconciliation: Reconciliation, rows: [Finding],
                                      summary: NightSummary, summaryText: String,
                                      repairColumns: [(header: String, field: String)]) throws -> [String: Int] {
         try reconciliation.canonical.write(path: "\(directory)/\(Output.canonical)")
-        try DiscrepancyCSV.write(rows.map(\.row), path: "\(directory)/\(Output.discrepancies)")
+        LoadTimings.mark("canonical.csv")
+        try DiscrepancyCSV.write(rows, path: "\(directory)/\(Output.discrepancies)")
+        LoadTimings.mark("discrepancies.csv")
         try AtomicFileWriter.write(Array(summaryText.utf8), to: "\(directory)/\(Output.summary)")
         try AtomicFileWriter.write(Array(HTMLReport.render(summary).utf8), to: "\(directory)/\(Output.report)")
+        LoadTimings.mark("report.html")
         let repairRows = RepairBatch.rows(reconciliation.repairs, columns: repairColumns)
         try RecordFileWriter.write(path: "\(directory)/\(Output.repairBatch)", header: repairColumns.map(\.header),
                                    rows: repairRows)
-        fsyncDirectory(directory)
+        LoadTimings.mark("repair-batch.csv")
         return [Output.canonical: reconciliation.canonical.count, Output.discrepancies: rows.count,
                 Output.repairBatch: repairRows.count]
     }

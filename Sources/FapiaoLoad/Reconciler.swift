@@ -1,3 +1,4 @@
+import Foundation
 import FapiaoCore
 
 /// A kept branch record behind a repair-batch row, and why it is there.
@@ -24,8 +25,8 @@ struct Reconciliation: Sendable {
 
 /// Reconciles kept branch invoices against kept authority invoices (DESIGN.md, contract-notes.md "Load rules").
 ///
-/// Streams both files: the authority file once to build a compact index, the branch file once to match and
-/// compare, the authority file again to write the invoices no branch record matched. Status differences wait
+/// Streams both files: the authority file once to build a compact index (on a second thread), the branch file
+/// twice (its canonical rows; then matching and comparing), and only the unmatched authority rows again. Status differences wait
 /// until every branch red-letter invoice is known, since a red may follow the blue it reverses.
 struct Reconciler {
     var spec: PipelineSpec
@@ -34,47 +35,128 @@ struct Reconciler {
     /// Where the canonical rows spill sorted runs once they outgrow `CanonicalRowStore.defaultRunLimit`
     /// (load's staging folder; the spill file is unlinked at once). Nil keeps every row in memory.
     var spillDirectory: String? = nil
+    /// Branch files at least this large are matched in two halves, one per core.
+    var splitBytes = Reconciler.defaultSplitBytes
+    /// At least this many unmatched authority rows are read again in two halves, one per core.
+    var splitUnmatched = 1024
 
     private struct PendingStatus { var invoice: Invoice; var entry: Int }
 
-    /// Runs the three passes over `branchPath` (invoices.csv) and `authorityPath` (authority.csv).
+    /// What matching part of the branch file produced, in file order.
+    private struct MatchPart {
+        var found = Reconciliation()
+        var pending: [PendingStatus] = []
+        var matched: [Bool]
+    }
+
+    /// Runs the passes over `branchPath` (invoices.csv) and `authorityPath` (authority.csv).
+    ///
+    /// Both cores: a second thread indexes authority.csv while this one reads invoices.csv into the canonical
+    /// store (work that needs no authority row). Then both threads read invoices.csv again, a half each, to
+    /// match each row, and this one reads only the unmatched authority rows again, at the offsets the index kept.
     ///
     /// Rows are read as bytes; a branch row whose compared fields equal its authority entry's byte for byte
     /// is consistent without building an `Invoice`. Rows that may differ, miss or carry a red-letter
     /// reversal take the `Invoice` path, so every discrepancy comes from the same code as before.
     func run(branchPath: String, authorityPath: String) throws -> Reconciliation {
-        var index = AuthorityIndex()
-        try LoadInputs.forEachCanonicalRow(path: authorityPath) { try index.add($0, $1) }
-        var result = Reconciliation(canonical: CanonicalRowStore(spillDirectory: spillDirectory),
-                                    authorityInvoices: index.count)
-        var matched = [Bool](repeating: false, count: index.count)
+        let loader = AuthorityLoader(path: authorityPath)
+        var result = Reconciliation(canonical: CanonicalRowStore(spillDirectory: spillDirectory))
         var branchReds = RedLedger()
         var sellers = SellerSources()
-        var pending: [PendingStatus] = []
-        try LoadInputs.forEachCanonicalRow(path: branchPath) { row, values in
+        let fileSize = (try? FileManager.default.attributesOfItem(atPath: branchPath)[.size] as? Int) ?? 0
+        var split = fileSize
+        try LoadInputs.forEachCanonicalRowWithOffset(path: branchPath) { row, values, offset in
             result.branchInvoices += 1
             try result.canonical.append(row, values)
             if CanonicalRowValues.isRedWithOriginal(row) { branchReds.add(try LoadInputs.invoice(row)) }
             sellers.add(row)
-            guard let entry = index.lookup(row) else { return missing(try LoadInputs.invoice(row), into: &result) }
-            matched[entry] = true
+            if split == fileSize, offset >= fileSize / 2, fileSize >= splitBytes { split = offset }
+        }
+        LoadTimings.mark("branch rows")
+        let unmatched = try matchBranchRows(branchPath: branchPath, split: split, end: fileSize, loader: loader,
+                                            branchReds: branchReds, into: &result)
+        LoadTimings.mark("branch matching")
+        let attribution = BranchAttribution(spec: spec, sellerSources: sellers.bySeller)
+        try addAuthorityOnly(unmatched, path: authorityPath, attribution: attribution, into: &result)
+        LoadTimings.mark("authority-only rows")
+        try result.canonical.sort()
+        LoadTimings.mark("canonical sort")
+        return result
+    }
+
+    /// Waits for the authority index, matches every branch row against it and returns the authority rows no
+    /// branch row matched. The index is freed on return, before the authority-only rows grow the findings.
+    private func matchBranchRows(branchPath: String, split: Int, end: Int, loader: AuthorityLoader,
+                                 branchReds: RedLedger, into result: inout Reconciliation) throws -> [UnmatchedAuthorityRow] {
+        let authority = try loader.rows()
+        LoadTimings.mark("authority index (wait)")
+        result.authorityInvoices = authority.index.count
+        let matched = try match(branchPath: branchPath, split: split, end: end, index: authority.index,
+                                branchReds: branchReds, into: &result)
+        return authority.unmatched(matched)
+    }
+
+    /// Branch files at least `splitBytes` large are matched in two halves, one per core (4 MiB; tests lower it).
+    static let defaultSplitBytes = 4 << 20
+
+    /// Matches every branch row against the index (findings, repairs, status checks); returns which entries
+    /// a branch row matched. The rows from `split` on are matched on a second thread; the halves are joined in
+    /// file order, so the result is the one a single pass gives.
+    private func match(branchPath: String, split: Int, end: Int, index: AuthorityIndex, branchReds: RedLedger,
+                       into result: inout Reconciliation) throws -> [Bool] {
+        let reconciler = self
+        let second = split < end ? BackgroundWork(name: "fapiao-match") { _ in
+            try reconciler.matchPart(branchPath: branchPath, range: split..<end, index: index)
+        } : nil
+        var part = try matchPart(branchPath: branchPath, range: 0..<split, index: index)
+        if let second {
+            let later = try second.result()
+            if Reconciler.disjoint(later, part) {
+                Reconciler.join(later, into: &part)
+            } else {
+                try matchPart(branchPath: branchPath, range: split..<end, index: index, into: &part)
+            }
+        }
+        result.findings = part.found.findings
+        result.repairs = part.found.repairs
+        result.repairPositions = part.found.repairPositions
+        for check in part.pending { judgeStatus(check, index: index, branchReds: branchReds, into: &result) }
+        return part.matched
+    }
+
+    /// Whether two halves share no repair item. Each row has its own origin, so they never do; if they did, the
+    /// later rows are matched again after the first ones, as one pass would.
+    private static func disjoint(_ second: MatchPart, _ first: MatchPart) -> Bool {
+        !second.found.repairPositions.keys.contains { first.found.repairPositions[$0] != nil }
+    }
+
+    /// Appends `second` (the later rows) to `first`.
+    private static func join(_ second: MatchPart, into first: inout MatchPart) {
+        let offset = first.found.repairs.count
+        first.found.findings += second.found.findings
+        first.found.repairs += second.found.repairs
+        for (origin, position) in second.found.repairPositions { first.found.repairPositions[origin] = position + offset }
+        first.pending += second.pending
+        for entry in second.matched.indices where second.matched[entry] { first.matched[entry] = true }
+    }
+
+    /// Matches the branch rows starting in `range` of the file.
+    private func matchPart(branchPath: String, range: Range<Int>, index: AuthorityIndex) throws -> MatchPart {
+        var part = MatchPart(matched: [Bool](repeating: false, count: index.count))
+        try matchPart(branchPath: branchPath, range: range, index: index, into: &part)
+        return part
+    }
+
+    private func matchPart(branchPath: String, range: Range<Int>, index: AuthorityIndex, into part: inout MatchPart) throws {
+        try LoadInputs.forEachCanonicalRow(path: branchPath, in: range) { row, values in
+            guard let entry = index.lookup(row) else { return missing(try LoadInputs.invoice(row), into: &part.found) }
+            part.matched[entry] = true
             let authority = index.entries[entry]
             if RowComparison.sameCompared(row, values, authority, pool: index.pool) { return }
             let invoice = try LoadInputs.invoice(row)
-            compare(invoice, authority, pool: index.pool, into: &result)
-            if invoice.status != authority.status { pending.append(PendingStatus(invoice: invoice, entry: entry)) }
+            compare(invoice, authority, pool: index.pool, into: &part.found)
+            if invoice.status != authority.status { part.pending.append(PendingStatus(invoice: invoice, entry: entry)) }
         }
-        for check in pending { judgeStatus(check, index: index, branchReds: branchReds, into: &result) }
-        let attribution = BranchAttribution(spec: spec, sellerSources: sellers.bySeller)
-        var position = 0
-        try LoadInputs.forEachCanonicalRow(path: authorityPath) { row, _ in
-            defer { position += 1 }
-            guard position < matched.count, !matched[position] else { return }
-            let invoice = try LoadInputs.invoice(row)
-            try authorityOnly(invoice, branch: attribution.branch(for: invoice), into: &result)
-        }
-        try result.canonical.sort()
-        return result
     }
 
     private func missing(_ invoice: Invoice, into result: inout Reconciliation) {
@@ -116,13 +198,47 @@ struct Reconciler {
         }
     }
 
-    private func authorityOnly(_ invoice: Invoice, branch: String, into result: inout Reconciliation) throws {
+    /// An authority-only invoice's canonical row and `missing_in_branches` finding.
+    private struct AuthorityOnly: Sendable {
+        var row: EncodedCanonicalRow
+        var finding: Finding
+    }
+
+    /// Reads the unmatched authority rows again and adds their canonical rows and findings, in file order. The
+    /// rows are read and turned into findings in two halves, one per core; only adding them is sequential.
+    private func addAuthorityOnly(_ unmatched: [UnmatchedAuthorityRow], path: String, attribution: BranchAttribution,
+                                  into result: inout Reconciliation) throws {
+        let half = unmatched.count >= splitUnmatched ? unmatched.count / 2 : unmatched.count
+        let reconciler = self
+        let later = Array(unmatched[half...])
+        let second = later.isEmpty ? nil : BackgroundWork(name: "fapiao-unmatched") { _ in
+            try reconciler.authorityOnly(later[...], path: path, attribution: attribution)
+        }
+        func add(_ item: AuthorityOnly) throws {
+            result.authorityOnly += 1
+            try result.canonical.append(item.row)
+            result.findings.append(item.finding)
+        }
+        let file = try RecordRowFile(path: path)
+        for unmatched in unmatched[..<half] { try add(authorityOnly(unmatched, file: file, attribution: attribution)) }
+        for item in try second?.result() ?? [] { try add(item) }
+    }
+
+    private func authorityOnly(_ rows: ArraySlice<UnmatchedAuthorityRow>, path: String,
+                               attribution: BranchAttribution) throws -> [AuthorityOnly] {
+        let file = try RecordRowFile(path: path)
+        return try rows.map { try authorityOnly($0, file: file, attribution: attribution) }
+    }
+
+    /// One unmatched authority row: read again, attributed to a branch, encoded, with its finding.
+    private func authorityOnly(_ unmatched: UnmatchedAuthorityRow, file: RecordRowFile,
+                               attribution: BranchAttribution) throws -> AuthorityOnly {
+        let invoice = try unmatched.invoice(in: file)
         var attributed = invoice
-        if attributed.branch.isEmpty { attributed.branch = branch }
-        result.authorityOnly += 1
-        try result.canonical.append(attributed)
+        if attributed.branch.isEmpty { attributed.branch = attribution.branch(for: invoice) }
         let row = ReconciliationMessages.missingInBranches(attributed, branch: attributed.branch, cause: cause(for: attributed))
-        result.findings.append(Finding(row: row, stakeFen: invoice.total?.value.magnitudeFen ?? 0))
+        return AuthorityOnly(row: EncodedCanonicalRow(attributed),
+                             finding: Finding(row: row, stakeFen: invoice.total?.value.magnitudeFen ?? 0))
     }
 
     /// Why a kept authority invoice has no kept branch record, when tonight's inputs say.

@@ -68,6 +68,119 @@ enum RecordRowReader {
     }
 }
 
+extension RecordRowReader {
+    /// Calls `header` with the header's fields, then `body` with each data row and the byte offset in the file
+    /// where the row starts (a `RecordRowReader.readRow(path:at:)` there reads it again).
+    static func forEachRowWithOffset(path: String, header: ([String]) throws -> Void,
+                                     _ body: (RecordRow, Int) throws -> Void) throws {
+        let reader = try FileChunkReader(path: path, chunkSize: 1 << 20)
+        var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
+        var lines = LineStarts()
+        var sawHeader = false
+        func handle(_ view: CSVRowView) throws {
+            let row = RecordRow(view: view)
+            if sawHeader { try body(row, lines.offset(ofLine: row.line)) } else { sawHeader = true; try header(row.strings) }
+            lines.forget(before: row.line)
+        }
+        do {
+            while try reader.withNextChunk({ chunk in
+                lines.scan(chunk)
+                try parser.feedRows(chunk, emit: handle)
+            }) {}
+            try parser.finishRows(emit: handle)
+        } catch let error as CSVParseError {
+            throw FapiaoError(code: "stage.corrupt", message: "\(path) is not a well-formed record file: \(error)")
+        }
+    }
+}
+
+extension RecordRowReader {
+    /// Calls `body` with each data row starting in `range` of the file, which must start at 0 (the header is
+    /// checked and skipped) or at a row start, and end at a row start or the end of the file. Rows after the
+    /// first byte count their `line` from 1 at `range.lowerBound` (only error messages use it).
+    static func forEachRow(path: String, in range: Range<Int>, header: ([String]) throws -> Void,
+                           _ body: (RecordRow) throws -> Void) throws {
+        let file = try RecordRowFile(path: path)
+        var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
+        var sawHeader = range.lowerBound > 0
+        func handle(_ view: CSVRowView) throws {
+            let row = RecordRow(view: view)
+            if sawHeader { try body(row) } else { sawHeader = true; try header(row.strings) }
+        }
+        do {
+            var position = range.lowerBound
+            while position < range.upperBound {
+                let got = try file.withChunk(at: position, count: min(1 << 20, range.upperBound - position)) { chunk in
+                    try parser.feedRows(chunk, emit: handle)
+                    return chunk.count
+                }
+                guard got > 0 else { break }
+                position += got
+            }
+            try parser.finishRows(emit: handle)
+        } catch let error as CSVParseError {
+            throw FapiaoError(code: "stage.corrupt", message: "\(path) is not a well-formed record file: \(error)")
+        }
+    }
+}
+
+/// Reads single rows of a record file again at byte offsets `RecordRowReader.forEachRowWithOffset` reported.
+final class RecordRowFile {
+    private let descriptor: Int32
+    private let path: String
+    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
+
+    /// Opens `path` for reading.
+    init(path: String) throws {
+        self.path = path
+        descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw FapiaoError(code: "load.input_missing", message: "cannot open \(path) again; re-run load")
+        }
+    }
+
+    deinit { close(descriptor) }
+
+    /// Calls `body` with up to `count` bytes read at `offset` (fewer at the end of the file, none after it).
+    func withChunk<T>(at offset: Int, count: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
+        if buffer.count < count { buffer = [UInt8](repeating: 0, count: count) }
+        var got = 0
+        while got < count {
+            let read = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + got, count - got, off_t(offset + got)) }
+            if read < 0, errno == EINTR { continue }
+            guard read >= 0 else { throw corrupt() }
+            if read == 0 { break }
+            got += read
+        }
+        return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<got])) }
+    }
+
+    /// Calls `body` with the row starting at `offset` (its `line` counts from 1 there).
+    func withRow<T>(at offset: Int, _ body: (RecordRow) throws -> T) throws -> T {
+        var window = 1 << 10
+        while true {
+            if buffer.count < window { buffer = [UInt8](repeating: 0, count: window) }
+            let got = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, window, off_t(offset)) }
+            guard got > 0 else { throw corrupt() }
+            var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
+            var result: T?
+            try buffer.withUnsafeBufferPointer { bytes in
+                try parser.feedRows(UnsafeBufferPointer(rebasing: bytes[0..<got])) { view in
+                    if result == nil { result = try body(RecordRow(view: view)) }
+                }
+                if result == nil, got < window { try parser.finishRows { view in result = try body(RecordRow(view: view)) } }
+            }
+            if let result { return result }
+            guard got == window else { throw corrupt() }
+            window *= 4
+        }
+    }
+
+    private func corrupt() -> FapiaoError {
+        FapiaoError(code: "load.corrupt_input", message: "\(path) changed while load read it; re-run load")
+    }
+}
+
 /// Byte-level parsers with exactly the semantics of their `String` counterparts in FapiaoCore, so the fast
 /// path and the slow path can never disagree.
 enum ByteParse {

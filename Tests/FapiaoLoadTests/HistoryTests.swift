@@ -7,7 +7,8 @@ import FapiaoTestSupport
 final class HistoryTests: XCTestCase {
     private var root = ""
     private let a = "25112000000000000001", b = "25112000000000000002", c = "25112000000000000003"
-    private let outputs = ["canonical.csv", "discrepancies.csv", "summary.json", "report.html", "repair-batch.csv"]
+    private let outputs = ["canonical.csv", "canonical.sqlite", "discrepancies.csv", "summary.json", "report.html",
+                           "repair-batch.csv"]
 
     override func setUpWithError() throws { root = try TestSupport.temporaryDirectory("fapiao-history") }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: root) }
@@ -71,7 +72,7 @@ final class HistoryTests: XCTestCase {
         XCTAssertEqual(try HistoryDatabase.rowCounts(path: second.historyDatabasePath), countsBefore)
         XCTAssertEqual(countsBefore["runs"], ["2025-04-15": 1, "2025-04-16": 1, "2025-04-17": 1])
         XCTAssertEqual(countsBefore["discrepancies"], ["2025-04-15": 1, "2025-04-16": 4, "2025-04-17": 4])
-        XCTAssertEqual(countsBefore["invoices"], ["2025-04-15": 2, "2025-04-16": 3, "2025-04-17": 3])
+        XCTAssertNil(countsBefore["invoices"], "the canonical rows live in each night's out/canonical.sqlite")
         let thirdAgain = try load(3, out: "out-rerun")
         for name in outputs {
             let original = try Data(contentsOf: URL(fileURLWithPath: "\(third.outputDirectory)/\(name)"))
@@ -83,6 +84,7 @@ final class HistoryTests: XCTestCase {
     func testHistoryIsUntouchedUntilCommit() throws {
         _ = try load(1, commit: false)
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/fapiao.sqlite"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/fapiao.sqlite.new"), "the first night's file is removed")
         let second = try load(2)
         XCTAssertEqual(try statusRows(second).first?[1], "新增 new", "an uncommitted night is not history")
     }
@@ -95,8 +97,8 @@ final class HistoryTests: XCTestCase {
                        "the writer thread's transaction is rolled back when its result is dropped")
         let second = try load(2)
         XCTAssertEqual(try statusRows(second).first?[1], "持续 open")
-        XCTAssertEqual(try HistoryDatabase.rowCounts(path: root + "/fapiao.sqlite")["invoices"],
-                       ["2025-04-15": 2, "2025-04-16": 3])
+        XCTAssertEqual(try HistoryDatabase.rowCounts(path: root + "/fapiao.sqlite")["runs"],
+                       ["2025-04-15": 1, "2025-04-16": 1])
     }
 
     func testAResolvedDiscrepancyThatReturnsIsNewAgain() throws {

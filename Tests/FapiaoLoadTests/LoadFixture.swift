@@ -107,13 +107,15 @@ func text(_ path: String) throws -> String {
 }
 
 /// Reconciles a night's files directly (no history, no outputs).
-func reconcile(_ night: NightFixture, spec: PipelineSpec = Chain.spec) throws -> Reconciliation {
+func reconcile(_ night: NightFixture, spec: PipelineSpec = Chain.spec, splitBytes: Int = Reconciler.defaultSplitBytes) throws -> Reconciliation {
     let root = try TestSupport.temporaryDirectory("fapiao-load")
     defer { try? FileManager.default.removeItem(atPath: root) }
     let request = try night.write(root: root, date: "2025-04-17", spec: spec)
     let paths = LoadInputPaths(request)
     let findings = try LoadInputs.readFindings(paths: [paths.extractFindings, paths.transformFindings])
     let rejects = try LoadInputs.readRejects(path: paths.rejects, branchSources: Set(spec.branchSources.map(\.name)))
-    return try Reconciler(spec: spec, facts: InputFacts(findings: findings), rejects: rejects)
-        .run(branchPath: paths.branchInvoices, authorityPath: paths.authorityInvoices)
+    var reconciler = Reconciler(spec: spec, facts: InputFacts(findings: findings), rejects: rejects)
+    reconciler.splitBytes = splitBytes
+    if splitBytes < Reconciler.defaultSplitBytes { reconciler.splitUnmatched = 2 }
+    return try reconciler.run(branchPath: paths.branchInvoices, authorityPath: paths.authorityInvoices)
 }

@@ -35,7 +35,8 @@ final class LoadStageTests: XCTestCase {
         XCTAssertEqual(result.openCountsByType[.fieldMismatch], 7)
         XCTAssertEqual(result.openCountsByType[.missingSource], 0)
         XCTAssertEqual(result.openCountsBySeverity, [.high: 11, .medium: 4, .info: 2])
-        XCTAssertEqual(result.outputs, ["canonical.csv": 12, "discrepancies.csv": 17, "repair-batch.csv": 5])
+        XCTAssertEqual(result.outputs, ["canonical.csv": 12, "canonical.sqlite": 12, "discrepancies.csv": 17,
+                                        "repair-batch.csv": 5])
     }
 
     func testSummaryJSONMatchesGolden() throws {

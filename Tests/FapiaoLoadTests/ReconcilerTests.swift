@@ -127,3 +127,31 @@ final class ReconcilerTests: XCTestCase {
         XCTAssertEqual(rows(withoutRed).first?.severity, .high)
     }
 }
+
+/// Matching the branch file, and reading the unmatched authority rows, in two halves (one per core) gives
+/// exactly what one pass gives.
+final class SplitMatchingTests: XCTestCase {
+    func testTwoHalvesEqualOnePass() throws {
+        var branch: [Invoice] = [], authority: [Invoice] = []
+        for number in 1...40 {
+            let key = String(format: "251120000000000000%02d", number)
+            if number % 5 != 0 { branch.append(invoice(key, line: number + 1, total: number % 7 == 0 ? "200.00" : "113.00")) }
+            if number % 6 != 0 || number > 30 { authority.append(invoice(key, source: "tax-bureau", line: number + 1,
+                                                          status: number % 9 == 0 ? .redReversedFull : .normal)) }
+        }
+        let night = NightFixture(branch: branch, authority: authority)
+        let onePass = try reconcile(night)
+        let halves = try reconcile(night, splitBytes: 1)
+        XCTAssertFalse(onePass.findings.isEmpty)
+        XCTAssertEqual(halves.findings, onePass.findings, "same rows in the same order")
+        XCTAssertEqual(halves.repairs.map(\.invoice), onePass.repairs.map(\.invoice))
+        XCTAssertEqual(halves.repairs.map(\.fields), onePass.repairs.map(\.fields))
+        XCTAssertEqual(halves.repairPositions, onePass.repairPositions)
+        XCTAssertEqual(halves.authorityOnly, onePass.authorityOnly)
+        XCTAssertGreaterThan(onePass.authorityOnly, 3)
+        var a: [[String]] = [], b: [[String]] = []
+        try onePass.canonical.forEachRow { a.append($0.strings) }
+        try halves.canonical.forEachRow { b.append($0.strings) }
+        XCTAssertEqual(a, b)
+    }
+}

@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+import Foundation
+import FapiaoCore
+import FapiaoIO
+
+/// Night D's history rows, written during load (on a thread of its own, while load writes its files) in one
+/// open transaction and committed only by `commit()`, which load's caller calls after `out/` is published
+/// (DESIGN.md "Publishing"). Used by one thread at a time.
+///
+/// With a history database, the transaction (delete night D, insert its run and discrepancy rows) runs on it
+/// at once; readers see the history unchanged until the commit. Before the first night, the database is built
+/// in a temporary file next to it and renamed into place by the commit, so nothing appears before it.
+/// Dropped without `commit()` (load or publishing failed), the transaction is rolled back and a temporary
+/// file removed.
+final class HistoryTransaction: @unchecked Sendable {
+    private let path: String
+    /// Where the night is written: `path`, or a temporary file before the first night.
+    private let target: String
+    private var connection: SQLiteConnection?
+
+    /// Writes the night, uncommitted.
+    init(path: String, night: NightRecord) throws {
+        self.path = path
+        target = FileManager.default.fileExists(atPath: path) ? path : "\(path).new"
+        if target != path { unlink(target) }
+        let started = Date()
+        try HistoryDatabase.migrate(path: target)
+        LoadTimings.span("history migrated", since: started)
+        let connection = try SQLiteConnection(path: target, errorCode: "history.database",
+                                              advice: "check that its folder is writable and the file is a fapiao history database")
+        self.connection = connection
+        try connection.execute("\(HistoryDatabase.writePragmas); BEGIN IMMEDIATE")
+        let key = night.date.description
+        for table in ["runs", "discrepancies"] {
+            let delete = try connection.prepare("DELETE FROM \(table) WHERE night = ?")
+            try delete.bind(1, text: key)
+            try delete.step()
+            delete.finalize()
+        }
+        LoadTimings.span("history deleted", since: started)
+        try HistoryRows.insertRun(connection, night: night)
+        try HistoryRows.insertDiscrepancies(connection, night: night)
+        LoadTimings.span("history inserted", since: started)
+    }
+
+    /// Commits the night (and, before the first night, moves the new database into place).
+    func commit() throws {
+        guard let connection else { return }
+        try connection.execute("COMMIT")
+        try connection.close()
+        self.connection = nil
+        guard target != path else { return }
+        let descriptor = open(target, O_RDONLY)
+        if descriptor >= 0 { fsync(descriptor); close(descriptor) }
+        guard rename(target, path) == 0 else {
+            throw FapiaoError(code: "history.database", message: "cannot create the history database \(path); "
+                              + "check that its folder is writable", cause: String(cString: strerror(errno)))
+        }
+        fsyncDirectory((path as NSString).deletingLastPathComponent)
+    }
+
+    deinit {
+        guard connection != nil else { return }
+        connection = nil
+        if target != path { unlink(target) }
+    }
+}
