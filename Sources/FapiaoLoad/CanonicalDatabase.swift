@@ -186,7 +186,7 @@ struct RowFields {
         count = view.count
         starts = [Int](repeating: 0, count: count); ends = [Int](repeating: 0, count: count)
         for index in 0..<count {
-            starts[index] = index == 0 ? 0 : view.ends[index - 1]
+            starts[index] = view.starts[index]
             ends[index] = view.ends[index]
         }
     }

@@ -15,7 +15,8 @@ final class CanonicalDatabaseTests: XCTestCase {
     /// (one only there).
     private var night: NightFixture {
         NightFixture(
-            branch: [invoice("25112000000000000003", line: 4, total: "226.00"), invoice("25112000000000000001", line: 2),
+            branch: [invoice("25112000000000000003", line: 4, total: "226.00", buyerName: "盛世（北京）, 3层\n订单号"),
+                     invoice("25112000000000000001", line: 2),
                      invoice("011002300111-12345678", source: "haidian", line: 7, buyerName: "北京\"某\",公司")],
             authority: [invoice("25112000000000000003", source: "tax-bureau", total: "227.00"),
                         invoice("25112000000000000009", source: "tax-bureau", total: "50.00"),
@@ -61,6 +62,8 @@ final class CanonicalDatabaseTests: XCTestCase {
         }
         let paper = try rows(request, "SELECT buyer_name, total_fen, source, line FROM invoices WHERE invoice_key = '011002300111-12345678'")
         XCTAssertEqual(paper, [["北京\"某\",公司", "11300", "haidian", "7"]])
+        let quoted = try rows(request, "SELECT buyer_name, line FROM invoices WHERE invoice_key = '25112000000000000003'")
+        XCTAssertEqual(quoted, [["盛世（北京）, 3层\n订单号", "4"]], "a quoted field read in place by CSVParser")
     }
 
     func testTheKeyLookupUsesThePrimaryKey() throws {
