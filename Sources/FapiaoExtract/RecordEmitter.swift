@@ -35,7 +35,9 @@ struct RecordEmitter {
             }
         }
         let header = ProvenanceColumn.names + fields.map(\.rawValue)
-        try writer.append { CSVFormatter.append(header, to: &$0) }
+        var headerLine: [UInt8] = []
+        CSVFormatter.append(header, to: &headerLine)
+        try writer.append { $0.append(headerLine) }
     }
 
     /// Starts a file: resets the per-file findings and rejects.
@@ -59,14 +61,14 @@ struct RecordEmitter {
     /// Writes one record; `cell(i)` gives the bytes of field `i`, or nil when the field is not mapped.
     mutating func write(line: Int, cell: (Int) -> UnsafeBufferPointer<UInt8>?) throws {
         try writer.append { out in
-            out.append(contentsOf: prefix)
-            appendDecimal(line, to: &out)
-            for index in fields.indices {
+            out.append(prefix)
+            out.appendDecimal(line)
+            for index in 0..<fields.count {
                 out.append(UInt8(ascii: ","))
                 if let bytes = cell(index), !bytes.isEmpty {
                     appendCell(bytes, field: index, line: line, to: &out)
                 } else if let constant = constants[index] {
-                    out.append(contentsOf: constant)
+                    out.append(constant)
                 }
             }
             out.append(0x0A)
@@ -92,11 +94,8 @@ struct RecordEmitter {
 
     private var branchName: String { source.role == .branch ? source.name : "" }
 
-    private mutating func appendCell(_ bytes: UnsafeBufferPointer<UInt8>, field: Int, line: Int, to out: inout [UInt8]) {
-        var flags: UInt8 = 0
-        classes.withUnsafeBufferPointer { table in
-            for byte in bytes { flags |= table[Int(byte)] }
-        }
+    private mutating func appendCell(_ bytes: UnsafeBufferPointer<UInt8>, field: Int, line: Int, to out: inout OutputBuffer) {
+        let flags = RecordEmitter.byteFlags(bytes, table: classes)
         if flags & 0b110 != 0 {
             switch inspector.inspect(bytes) {
             case .clean: break
@@ -108,11 +107,23 @@ struct RecordEmitter {
                 return
             case .repaired(let text, let found, let kind):
                 findings.append(repaired(text: text, found: found, kind: kind, field: fields[field], line: line))
-                text.withUnsafeBufferPointer { CSVFormatter.appendField(bytes: $0, to: &out) }
+                text.withUnsafeBufferPointer { text in
+                    if CSVFormatter.needsQuotes(text) { out.appendQuoted(text) } else { out.append(text) }
+                }
                 return
             }
         }
-        if flags & 1 == 0 { out.append(contentsOf: bytes) } else { CSVFormatter.appendQuoted(bytes, to: &out) }
+        if flags & 1 == 0 { out.append(bytes) } else { out.appendQuoted(bytes) }
+    }
+
+    /// The union of the byte classes of `bytes` (one table lookup per byte).
+    @inline(__always)
+    private static func byteFlags(_ bytes: UnsafeBufferPointer<UInt8>, table: [UInt8]) -> UInt8 {
+        table.withUnsafeBufferPointer { table in
+            var flags: UInt8 = 0
+            for byte in bytes { flags |= table[Int(byte)] }
+            return flags
+        }
     }
 
     /// Bit 1: the byte needs quoting (`,` `"` CR LF); bit 2: not ASCII; bit 4: NUL.
@@ -125,9 +136,3 @@ struct RecordEmitter {
     }
 }
 
-/// Appends the decimal digits of a non-negative number.
-@inline(__always)
-func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-    if value >= 10 { appendDecimal(value / 10, to: &out) }
-    out.append(UInt8(truncatingIfNeeded: 48 + value % 10))
-}
