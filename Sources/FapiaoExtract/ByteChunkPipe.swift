@@ -34,6 +34,36 @@ final class ByteChunk: @unchecked Sendable {
     func reset() { count = 0 }
 }
 
+/// Spare buffers shared by every file of the run (at most `limit` kept), so that large buffers are not
+/// allocated, page-faulted in and freed again for every file.
+final class ReusePool<Item: AnyObject>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [Item] = []
+    private let limit: Int
+    private let make: () -> Item
+
+    /// A pool keeping at most `limit` spare items, making new ones with `make`.
+    init(limit: Int, make: @escaping () -> Item) {
+        self.limit = limit
+        self.make = make
+    }
+
+    /// A spare item, or a new one.
+    func take() -> Item {
+        lock.lock()
+        let item = items.popLast()
+        lock.unlock()
+        return item ?? make()
+    }
+
+    /// Gives an item back (dropped when the pool is full).
+    func give(_ item: Item) {
+        lock.lock()
+        if items.count < limit { items.append(item) }
+        lock.unlock()
+    }
+}
+
 /// A bounded, blocking first-in-first-out queue between two threads, which either side can cancel.
 final class HandoffQueue<Item>: @unchecked Sendable {
     private let condition = NSCondition()
@@ -135,7 +165,7 @@ final class BackgroundByteStream: @unchecked Sendable {
     /// The size of a chunk handed over.
     static let chunkCapacity = 1 << 20
     private let items = HandoffQueue<Item>(capacity: 3)
-    private let spare = HandoffQueue<ByteChunk>(capacity: 4)
+    private static let spare = ReusePool(limit: 12) { ByteChunk(capacity: BackgroundByteStream.chunkCapacity) }
     private let done = DispatchSemaphore(value: 0)
     private var filling: ByteChunk?
     private var lastHandedOut: ByteChunk?
@@ -173,7 +203,7 @@ final class BackgroundByteStream: @unchecked Sendable {
         if items.isCancelled { throw Cancelled() }
         var rest = bytes
         while !rest.isEmpty {
-            let chunk = filling ?? spare.poll() ?? ByteChunk(capacity: BackgroundByteStream.chunkCapacity)
+            let chunk = filling ?? BackgroundByteStream.spare.take()
             filling = chunk
             let taken = chunk.append(rest)
             rest = UnsafeBufferPointer(rebasing: rest[taken...])
@@ -224,7 +254,7 @@ final class BackgroundByteStream: @unchecked Sendable {
         if let chunk = lastHandedOut {
             lastHandedOut = nil
             chunk.reset()
-            spare.offer(chunk)
+            BackgroundByteStream.spare.give(chunk)
         }
         while true {
             switch items.receive() {
@@ -250,7 +280,12 @@ final class BackgroundByteStream: @unchecked Sendable {
         permission.broadcast()
         permission.unlock()
         items.cancel()
-        spare.cancel()
         done.wait()
+        for chunk in [filling, lastHandedOut].compactMap({ $0 }) {
+            chunk.reset()
+            BackgroundByteStream.spare.give(chunk)
+        }
+        filling = nil
+        lastHandedOut = nil
     }
 }

@@ -21,11 +21,11 @@ final class FileWriteThread: @unchecked Sendable {
     static let earlyWriteback = getenv("FAPIAO_EARLY_WRITEBACK") != nil
 
     /// The size of the blocks handed over.
-    static let blockCapacity = 4 << 20
+    static let blockCapacity = 1 << 20
     private let descriptor: Int32
     private let path: String
     private let jobs = HandoffQueue<Job>(capacity: 2)
-    private let spare = HandoffQueue<WriteBlock>(capacity: 3)
+    private static let spare = ReusePool(limit: 8) { WriteBlock(capacity: FileWriteThread.blockCapacity) }
     private let done = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var failure: OutputFailure?
@@ -46,11 +46,9 @@ final class FileWriteThread: @unchecked Sendable {
 
     /// An empty block to fill (a written one when there is one).
     func freshBlock() -> WriteBlock {
-        if let block = spare.poll() {
-            block.count = 0
-            return block
-        }
-        return WriteBlock(capacity: FileWriteThread.blockCapacity)
+        let block = FileWriteThread.spare.take()
+        block.count = 0
+        return block
     }
 
     /// Queues a filled block (waits while two are queued); throws an earlier write error.
@@ -92,7 +90,7 @@ final class FileWriteThread: @unchecked Sendable {
             switch job {
             case .write(let block):
                 write(block)
-                spare.offer(block)
+                if block.capacity == FileWriteThread.blockCapacity { FileWriteThread.spare.give(block) }
             case .barrier(let reached):
                 reached.signal()
             case .stop:

@@ -121,3 +121,21 @@ private final class Counter: @unchecked Sendable {
     func add() { lock.lock(); count += 1; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
+
+/// The emitter's eight-bytes-at-a-time byte check agrees with its table on every byte in every position.
+final class RecordEmitterWordFlagsTests: XCTestCase {
+    func testWordFlagsMatchTheTable() {
+        let table = RecordEmitter.byteClasses()
+        for byte in 0...255 {
+            for position in 0..<8 {
+                for filler: UInt8 in [0x61, 0x7F, 0x01, 0x2B, 0x2D, 0x21, 0x23, 0x0B, 0x0C, 0x0E, 0x09] {
+                    var bytes = [UInt8](repeating: filler, count: 8)
+                    bytes[position] = UInt8(byte)
+                    let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                    let expected = bytes.reduce(UInt8(0)) { $0 | table[Int($1)] }
+                    XCTAssertEqual(RecordEmitter.wordFlags(word), expected, "byte \(byte) at \(position) among \(filler)")
+                }
+            }
+        }
+    }
+}
