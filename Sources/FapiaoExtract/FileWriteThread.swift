@@ -13,12 +13,10 @@ final class FileWriteThread: @unchecked Sendable {
     }
 
     /// glibc's `sync_file_range` (not in Swift's Glibc module), looked up once; nil where it is missing.
-    private static let startWriteback: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32)? = {
+    private static let syncFileRange: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32)? = {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range") else { return nil }
         return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32).self)
     }()
-
-    static let earlyWriteback = getenv("FAPIAO_EARLY_WRITEBACK") != nil
 
     /// The size of the blocks handed over.
     static let blockCapacity = 1 << 20
@@ -30,6 +28,10 @@ final class FileWriteThread: @unchecked Sendable {
     private let lock = NSLock()
     private var failure: OutputFailure?
     private var offset: Int64
+    /// Where the bytes not yet sent to the disk start.
+    private var writebackStart: Int64
+    /// Bytes gathered before their disk writing is started.
+    private static let writebackStep: Int64 = 8 << 20
     private var stopped = false
 
     /// Starts the thread writing to `descriptor` (named `path` in errors), whose position is `offset`.
@@ -37,6 +39,7 @@ final class FileWriteThread: @unchecked Sendable {
         self.descriptor = descriptor
         self.path = path
         self.offset = offset
+        writebackStart = offset
         let thread = Thread { [self] in
             run()
             done.signal()
@@ -77,6 +80,14 @@ final class FileWriteThread: @unchecked Sendable {
     /// the thread is idle (after `drain`).
     func reposition(to offset: Int64) {
         self.offset = offset
+        writebackStart = min(writebackStart, offset)
+    }
+
+    /// Starts the disk writing of the bytes written since the last start, every 8 MiB.
+    private func startWriteback() {
+        guard offset - writebackStart >= FileWriteThread.writebackStep else { return }
+        _ = FileWriteThread.syncFileRange?(descriptor, writebackStart, offset - writebackStart, 2 /* SYNC_FILE_RANGE_WRITE */)
+        writebackStart = offset
     }
 
     private func raiseFailure() throws {
@@ -117,7 +128,7 @@ final class FileWriteThread: @unchecked Sendable {
             }
             written += count
         }
-        if FileWriteThread.earlyWriteback { _ = FileWriteThread.startWriteback?(descriptor, offset, Int64(block.count), 2 /* SYNC_FILE_RANGE_WRITE */) }
         offset += Int64(block.count)
+        startWriteback()
     }
 }
