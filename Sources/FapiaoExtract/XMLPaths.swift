@@ -112,8 +112,10 @@ struct XMLRecordValues {
     /// True when the slot's element (or attribute) appeared in the record.
     func isPresent(_ slot: Int) -> Bool { present[slot] }
 
-    /// The slot's value: a range of `arena`.
-    func range(_ slot: Int) -> Range<Int> { starts[slot]..<(starts[slot] + counts[slot]) }
+    /// The slot's value: a range of `arena` (an empty value: the empty range at 0).
+    func range(_ slot: Int) -> Range<Int> {
+        counts[slot] == 0 ? 0..<0 : starts[slot]..<(starts[slot] + counts[slot])
+    }
 
     /// Marks a slot's element present (an empty element still gives an empty value).
     mutating func open(_ slot: Int) { present[slot] = true }
