@@ -24,29 +24,28 @@ struct CSVFileReader {
     private var headerIndex: Int { source.csv.headerRow > 0 ? source.csv.skipRows + source.csv.headerRow : 0 }
 
     /// Reads the whole file; throws a `FileFailure` when the file must be dropped.
+    ///
+    /// Two threads share the work: a background one reads, inflates and decodes the content
+    /// (`decodedText`), this one frames records and maps and writes them. Bytes, errors and their order are
+    /// the same as reading on one thread.
     mutating func read(_ input: ContentReading, into emitter: inout RecordEmitter) throws {
         let (prefix, prefixError) = CSVFileReader.readPrefix(input, wanted: EncodingDetector.bytesWanted(for: source.encoding))
         let (detected, bomLength) = prefix.withUnsafeBufferPointer { EncodingDetector.detect($0, declared: source.encoding) }
         encoding = detected
         emitter.setEncoding(detected)
-        var decoder = try TextDecoder(encoding: detected)
         var parser = CSVParser(
             dialect: try CSVFileReader.dialect(source), maxFieldBytes: limits.maxFieldBytes,
             maxRecordBytes: limits.maxRecordBytes)
+        let text = CSVFileReader.decodedText(
+            input, decoder: try TextDecoder(encoding: detected), prefix: Array(prefix.dropFirst(bomLength)),
+            prefixError: prefixError)
+        defer { text.stop() }
         func handle(_ row: CSVRowView) throws { try process(row, emitter: &emitter) }
-        func feed(_ bytes: UnsafeBufferPointer<UInt8>) throws {
-            try decoder.decode(bytes) { try parser.feedRows($0, emit: handle) }
-        }
         do {
-            try prefix.withUnsafeBufferPointer { try feed(UnsafeBufferPointer(rebasing: $0[min(bomLength, $0.count)...])) }
-            if let prefixError { throw prefixError }
-            var chunk = [UInt8](repeating: 0, count: 256 * 1024)
-            while true {
-                let count = try chunk.withUnsafeMutableBufferPointer { try input.read(into: $0) }
-                if count == 0 { break }
-                try chunk.withUnsafeBufferPointer { try feed(UnsafeBufferPointer(rebasing: $0[0..<count])) }
+            while let bytes = try text.next() {
+                try parser.feedRows(bytes, emit: handle)
+                if plan != nil { text.readAhead() }
             }
-            try decoder.finish { try parser.feedRows($0, emit: handle) }
             try parser.finishRows(emit: handle)
         } catch let error as FapiaoError {
             throw FileFailure(error, line: parser.currentLine)
@@ -54,6 +53,29 @@ struct CSVFileReader {
             throw FileFailure.unclosedQuote(line: line)
         }
         if headerIndex > 0 && plan == nil { throw FileFailure.noHeader() }
+    }
+
+    /// The decoded (UTF-8) text of the content: the prefix already read (its BOM dropped), then the rest of
+    /// `input`, read in 256 KiB pieces and decoded on a background thread. An error reading the prefix or
+    /// the rest comes after the text decoded before it. Until the columns are resolved (`readAhead`), a piece
+    /// is read only once the text before it was parsed, so a file failing at its header reads as far as on
+    /// one thread (the manifest's `inflated_bytes`).
+    private static func decodedText(
+        _ input: ContentReading, decoder: TextDecoder, prefix: [UInt8], prefixError: Error?
+    ) -> BackgroundByteStream {
+        BackgroundByteStream { stream in
+            var decoder = decoder
+            try prefix.withUnsafeBufferPointer { try decoder.decode($0, emit: stream.write) }
+            if let prefixError { throw prefixError }
+            var chunk = [UInt8](repeating: 0, count: 256 * 1024)
+            while true {
+                try stream.permitRead()
+                let count = try chunk.withUnsafeMutableBufferPointer { try input.read(into: $0) }
+                if count == 0 { break }
+                try chunk.withUnsafeBufferPointer { try decoder.decode(UnsafeBufferPointer(rebasing: $0[0..<count]), emit: stream.write) }
+            }
+            try decoder.finish(emit: stream.write)
+        }
     }
 
     /// One parsed row: skipped, the header, or a data record.

@@ -88,13 +88,16 @@ public enum ExtractStage {
         return a.findingsRow.lexicographicallyPrecedes(b.findingsRow)
     }
 
-    /// Runs each source on its own worker (as many at once as there are cores); results in job order.
+    /// Runs each source on its own worker (as many at once as there are cores), the costliest first so that
+    /// the largest source does not start last; results in job order.
     private static func runInParallel(
         _ jobs: [SourceInputs], limits: Limits, outputDirectory: String
     ) throws -> [SourceExtraction] {
+        let order = ExtractCost.order(jobs)
         var results = [Result<SourceExtraction, Error>?](repeating: nil, count: jobs.count)
         results.withUnsafeMutableBufferPointer { slots in
-            DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            DispatchQueue.concurrentPerform(iterations: jobs.count) { turn in
+                let index = order[turn]
                 slots[index] = Result {
                     try SourceExtractor.run(jobs[index], limits: limits, outputDirectory: outputDirectory)
                 }

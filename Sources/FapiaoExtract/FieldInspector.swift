@@ -64,8 +64,6 @@ struct FieldScan {
     /// The index of the first non-ASCII byte.
     private(set) var firstNonASCII: Int?
 
-    private static let roundTrip = Array("锟斤拷".utf8)
-
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         for index in bytes.indices {
             let byte = bytes[index]
@@ -77,18 +75,27 @@ struct FieldScan {
             switch byte {
             case 0x80...0xC3: continue
             case UndecodableMarker.lead: undecodable = true; return
-            case 0xEF: replacement = replacement || FieldScan.matches([0xEF, 0xBF, 0xBD], bytes, at: index)
-            case 0xE9: roundTripped = roundTripped || FieldScan.matches(FieldScan.roundTrip, bytes, at: index)
+            case 0xEF: replacement = replacement || FieldScan.matches(0xEF_BF_BD, count: 3, bytes, at: index)
+            case 0xE9: roundTripped = roundTripped || FieldScan.isRoundTrip(bytes, at: index)
             default: break
             }
             onlyLatin1 = false
         }
     }
 
-    private static func matches(_ needle: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
-        guard index + needle.count <= bytes.count else { return false }
-        for offset in needle.indices where bytes[index + offset] != needle[offset] { return false }
+    /// True when the `count` bytes at `index` are `needle`'s low `count` bytes, most significant first.
+    @inline(__always)
+    private static func matches(_ needle: UInt64, count: Int, _ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard index + count <= bytes.count else { return false }
+        for offset in 0..<count where bytes[index + offset] != UInt8(truncatingIfNeeded: needle >> (8 * (count - 1 - offset))) {
+            return false
+        }
         return true
+    }
+
+    /// True when `锟斤拷` (UTF-8 E9 94 9F, E6 96 A4, E6 8B B7) starts at `index`.
+    private static func isRoundTrip(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        matches(0xE9_94_9F_E6_96_A4, count: 6, bytes, at: index) && matches(0xE6_8B_B7, count: 3, bytes, at: index + 6)
     }
 }
 

@@ -35,9 +35,10 @@ struct XMLAttributes {
     }
 }
 
-/// Where the parser is, valid during a `startElement` call.
+/// Where the parser is, valid during a `startElement` call (the parser is alive then: it is the caller, so
+/// the reference is `unowned(unsafe)`, without reference counting per element).
 struct XMLPosition {
-    fileprivate let parser: LibXMLPushParser
+    fileprivate unowned(unsafe) let parser: LibXMLPushParser
 
     /// The physical line of the current start tag's `<` (exact at any size: libxml2 counts input lines in an
     /// `int`; only element nodes of its trees saturate at 65,535).

@@ -35,7 +35,9 @@ struct RecordEmitter {
             }
         }
         let header = ProvenanceColumn.names + fields.map(\.rawValue)
-        try writer.append { CSVFormatter.append(header, to: &$0) }
+        var headerLine: [UInt8] = []
+        CSVFormatter.append(header, to: &headerLine)
+        try writer.append { $0.append(headerLine) }
     }
 
     /// Starts a file: resets the per-file findings and rejects.
@@ -59,14 +61,14 @@ struct RecordEmitter {
     /// Writes one record; `cell(i)` gives the bytes of field `i`, or nil when the field is not mapped.
     mutating func write(line: Int, cell: (Int) -> UnsafeBufferPointer<UInt8>?) throws {
         try writer.append { out in
-            out.append(contentsOf: prefix)
-            appendDecimal(line, to: &out)
-            for index in fields.indices {
+            out.append(prefix)
+            out.appendDecimal(line)
+            for index in 0..<fields.count {
                 out.append(UInt8(ascii: ","))
                 if let bytes = cell(index), !bytes.isEmpty {
                     appendCell(bytes, field: index, line: line, to: &out)
                 } else if let constant = constants[index] {
-                    out.append(contentsOf: constant)
+                    out.append(constant)
                 }
             }
             out.append(0x0A)
@@ -92,11 +94,8 @@ struct RecordEmitter {
 
     private var branchName: String { source.role == .branch ? source.name : "" }
 
-    private mutating func appendCell(_ bytes: UnsafeBufferPointer<UInt8>, field: Int, line: Int, to out: inout [UInt8]) {
-        var flags: UInt8 = 0
-        classes.withUnsafeBufferPointer { table in
-            for byte in bytes { flags |= table[Int(byte)] }
-        }
+    private mutating func appendCell(_ bytes: UnsafeBufferPointer<UInt8>, field: Int, line: Int, to out: inout OutputBuffer) {
+        let flags = RecordEmitter.byteFlags(bytes, table: classes)
         if flags & 0b110 != 0 {
             switch inspector.inspect(bytes) {
             case .clean: break
@@ -108,15 +107,55 @@ struct RecordEmitter {
                 return
             case .repaired(let text, let found, let kind):
                 findings.append(repaired(text: text, found: found, kind: kind, field: fields[field], line: line))
-                text.withUnsafeBufferPointer { CSVFormatter.appendField(bytes: $0, to: &out) }
+                text.withUnsafeBufferPointer { text in
+                    if CSVFormatter.needsQuotes(text) { out.appendQuoted(text) } else { out.append(text) }
+                }
                 return
             }
         }
-        if flags & 1 == 0 { out.append(contentsOf: bytes) } else { CSVFormatter.appendQuoted(bytes, to: &out) }
+        if flags & 1 == 0 { out.append(bytes) } else { out.appendQuoted(bytes) }
+    }
+
+    /// The union of the byte classes of `bytes`: eight bytes at a time (`wordFlags`), the last few through
+    /// the table.
+    @inline(__always)
+    private static func byteFlags(_ bytes: UnsafeBufferPointer<UInt8>, table: [UInt8]) -> UInt8 {
+        guard let base = bytes.baseAddress else { return 0 }
+        let raw = UnsafeRawPointer(base), count = bytes.count
+        var flags: UInt8 = 0, index = 0
+        while index + 8 <= count {
+            flags |= wordFlags(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            index += 8
+        }
+        guard index < count else { return flags }
+        return table.withUnsafeBufferPointer { table in
+            for byte in UnsafeBufferPointer(rebasing: bytes[index...]) { flags |= table[Int(byte)] }
+            return flags
+        }
+    }
+
+    /// The byte classes of eight bytes at once (as `byteClasses`): bit 1 when one is `,` `"` CR or LF, bit 2
+    /// when one is not ASCII, bit 4 when one is NUL.
+    @inline(__always)
+    static func wordFlags(_ word: UInt64) -> UInt8 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        var flags: UInt8 = word & (ones &* 0x80) != 0 ? 2 : 0
+        if hasZeroByte(word) { flags |= 4 }
+        if hasZeroByte(word ^ (ones &* 0x2C)) || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x0A))
+            || hasZeroByte(word ^ (ones &* 0x0D)) {
+            flags |= 1
+        }
+        return flags
+    }
+
+    /// True when one of the eight bytes is zero (exact: borrows only reach bytes above a zero byte).
+    @inline(__always)
+    static func hasZeroByte(_ word: UInt64) -> Bool {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0
     }
 
     /// Bit 1: the byte needs quoting (`,` `"` CR LF); bit 2: not ASCII; bit 4: NUL.
-    private static func byteClasses() -> [UInt8] {
+    static func byteClasses() -> [UInt8] {
         var table = [UInt8](repeating: 0, count: 256)
         for byte in [UInt8(ascii: ","), 0x22, 0x0A, 0x0D] { table[Int(byte)] = 1 }
         for byte in 0x80...0xFF { table[byte] = 2 }
@@ -125,9 +164,3 @@ struct RecordEmitter {
     }
 }
 
-/// Appends the decimal digits of a non-negative number.
-@inline(__always)
-func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-    if value >= 10 { appendDecimal(value / 10, to: &out) }
-    out.append(UInt8(truncatingIfNeeded: 48 + value % 10))
-}

@@ -4,28 +4,32 @@ import FapiaoCore
 /// Writes a record file through a temporary file beside it that is renamed into place on `commit`, and can
 /// take back everything written since a mark (the records of an input file that then fails).
 ///
-/// A `final class` because it owns a file descriptor. Output is buffered (1 MiB) and appended in place.
+/// A `final class` because it owns a file descriptor. Output is appended in place into a 4 MiB buffer whose
+/// full blocks a `FileWriteThread` writes while the next one fills.
 final class StagedFileWriter {
     /// The final path.
     let path: String
     private let temporaryPath: String
     private let descriptor: Int32
-    private var buffer: [UInt8] = []
+    private var buffer: OutputBuffer
+    /// Bytes handed to the writing thread (the file's size once it wrote them).
     private var flushed: Int64 = 0
+    private var writes: FileWriteThread?
     private var committed = false
-    private static let flushThreshold = 1 << 20
+    private static let flushThreshold = FileWriteThread.blockCapacity - 64 * 1024
 
     /// Creates the temporary file next to `path`.
     init(path: String) throws {
         self.path = path
         temporaryPath = path + ".tmp-\(getpid())"
         let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StagedFileWriter.ioError("io.create", "cannot create \(path)") }
+        guard fd >= 0 else { throw outputFailure("io.create", "cannot create \(path)") }
         descriptor = fd
-        buffer.reserveCapacity(StagedFileWriter.flushThreshold + 64 * 1024)
+        buffer = OutputBuffer(block: WriteBlock(capacity: FileWriteThread.blockCapacity))
     }
 
     deinit {
+        writes?.stop()
         if !committed {
             close(descriptor)
             unlink(temporaryPath)
@@ -37,56 +41,55 @@ final class StagedFileWriter {
 
     /// Appends bytes in place through `body` (one exclusive access for a whole record).
     @inline(__always)
-    func append(_ body: (inout [UInt8]) throws -> Void) throws {
+    func append(_ body: (inout OutputBuffer) throws -> Void) throws {
         try body(&buffer)
-        if buffer.count >= StagedFileWriter.flushThreshold { try flush() }
+        if buffer.count >= StagedFileWriter.flushThreshold { try handOver() }
     }
 
     /// Forgets everything written after `mark`.
     func rollback(to mark: Int64) throws {
         if mark >= flushed {
-            buffer.removeLast(buffer.count - Int(mark - flushed))
+            buffer.truncate(to: Int(mark - flushed))
             return
         }
-        buffer.removeAll(keepingCapacity: true)
+        try writes?.drain()
+        buffer.truncate(to: 0)
         guard ftruncate(descriptor, off_t(mark)) == 0, lseek(descriptor, off_t(mark), SEEK_SET) >= 0 else {
-            throw StagedFileWriter.ioError("io.write", "cannot truncate \(path)")
+            throw outputFailure("io.write", "cannot truncate \(path)")
         }
+        writes?.reposition(to: mark)
         flushed = mark
     }
 
     /// Flushes, fsyncs and renames the file into place.
     func commit() throws {
-        try flush()
-        guard fsync(descriptor) == 0 else { throw StagedFileWriter.ioError("io.fsync", "cannot fsync \(path)") }
+        try handOver()
+        try writes?.drain()
+        writes?.stop()
+        guard fsync(descriptor) == 0 else { throw outputFailure("io.fsync", "cannot fsync \(path)") }
         close(descriptor)
         committed = true
         guard rename(temporaryPath, path) == 0 else {
             unlink(temporaryPath)
-            throw StagedFileWriter.ioError("io.rename", "cannot rename into \(path)")
+            throw outputFailure("io.rename", "cannot rename into \(path)")
         }
     }
 
-    private func flush() throws {
-        var offset = 0
-        try buffer.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            while offset < raw.count {
-                let written = write(descriptor, base + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw StagedFileWriter.ioError("io.write", "cannot write \(path)")
-                }
-                offset += written
-            }
-        }
-        flushed += Int64(buffer.count)
-        buffer.removeAll(keepingCapacity: true)
+    /// Hands the filled buffer to the writing thread (started on first use) and goes on with an empty one.
+    private func handOver() throws {
+        guard buffer.count > 0 else { return }
+        let thread = writes ?? FileWriteThread(descriptor: descriptor, path: path, offset: flushed)
+        writes = thread
+        let count = buffer.count
+        let filled = buffer.handOver(replacingWith: thread.freshBlock())
+        try thread.submit(filled)
+        flushed += Int64(count)
     }
+}
 
-    private static func ioError(_ code: String, _ message: String) -> OutputFailure {
-        OutputFailure(error: FapiaoError(code: code, message: message, cause: String(cString: strerror(errno))))
-    }
+/// An output error naming `errno`'s reason.
+func outputFailure(_ code: String, _ message: String) -> OutputFailure {
+    OutputFailure(error: FapiaoError(code: code, message: message, cause: String(cString: strerror(errno))))
 }
 
 /// A failure to write the stage's own output: it fails the stage, never just one input file.

@@ -121,7 +121,9 @@ struct UTF8Validator {
         var index = start, runStart = start
         while index < count {
             index = UTF8Validator.skipASCII(base, index, count)
+            index = UTF8Validator.skipThreeByte(base, index, count)
             guard index < count else { break }
+            if base[index] < 0x80 { continue }
             switch UTF8Validator.sequence(base, index, count) {
             case .valid(let length):
                 index += length
@@ -137,6 +139,20 @@ struct UTF8Validator {
             }
         }
         if count > runStart { try emit(UnsafeBufferPointer(start: base + runStart, count: count - runStart)) }
+    }
+
+    /// The index after a run of three-byte sequences starting at `index` whose lead is E1–EC, EE or EF (the
+    /// leads whose continuation bytes may be any of 80–BF: most CJK text), checked without classifying.
+    @inline(__always)
+    static func skipThreeByte(_ base: UnsafePointer<UInt8>, _ index: Int, _ count: Int) -> Int {
+        var index = index
+        while index + 3 <= count {
+            let lead = base[index]
+            guard lead >= 0xE1 && lead != 0xED && lead <= 0xEF,
+                  base[index + 1] & 0xC0 == 0x80, base[index + 2] & 0xC0 == 0x80 else { break }
+            index += 3
+        }
+        return index
     }
 
     /// The index of the first non-ASCII byte at or after `index`, eight bytes at a time.

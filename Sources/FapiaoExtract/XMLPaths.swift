@@ -1,4 +1,5 @@
 import FapiaoCore
+import Glibc
 
 /// The mapped paths of an XML source as a tree of local names below the record element, with the value
 /// slots each element's text or attribute fills.
@@ -38,7 +39,13 @@ struct XMLPathTable {
 
     /// The child of `node` named `name`, or nil.
     func child(of node: Int, named name: UnsafeBufferPointer<UInt8>) -> Int? {
-        for entry in nodes[node].children where entry.name.elementsEqual(name) { return entry.node }
+        for index in 0..<nodes[node].children.count {
+            let matches = nodes[node].children[index].name.withUnsafeBufferPointer { candidate in
+                candidate.count == name.count
+                    && (candidate.count == 0 || memcmp(candidate.baseAddress!, name.baseAddress!, name.count) == 0)
+            }
+            if matches { return nodes[node].children[index].node }
+        }
         return nil
     }
 
@@ -73,11 +80,18 @@ struct XMLPathTable {
     }
 }
 
-/// The values of one XML record being read: one byte buffer per slot (kept, with its capacity, from record to
-/// record), absent until its element appears. Values stop growing at the size limits (the record is then
-/// rejected), so memory stays bounded.
+/// The values of one XML record being read, in one byte arena kept (with its capacity) from record to record;
+/// each slot is absent until its element appears, then a range of the arena. Values stop growing at the size
+/// limits (the record is then rejected), so memory stays bounded.
+///
+/// Text usually arrives slot after slot, so a slot grows at the end of the arena; a slot that grows after
+/// another one was written is first moved to the end (at most once per slot and record: a slot closes at
+/// the end of its element's first occurrence).
 struct XMLRecordValues {
-    private var values: [[UInt8]]
+    /// The bytes of the record's values (and of values since moved).
+    private(set) var arena: [UInt8] = []
+    private var starts: [Int]
+    private var counts: [Int]
     private var present: [Bool]
     private var closed: [Bool]
     private var totalBytes = 0
@@ -87,7 +101,8 @@ struct XMLRecordValues {
     private(set) var overflow: CSVOverflow?
 
     init(slots: Int, maxFieldBytes: Int, maxRecordBytes: Int) {
-        values = Array(repeating: [], count: slots)
+        starts = Array(repeating: 0, count: slots)
+        counts = starts
         present = Array(repeating: false, count: slots)
         closed = present
         self.maxFieldBytes = maxFieldBytes
@@ -97,17 +112,19 @@ struct XMLRecordValues {
     /// True when the slot's element (or attribute) appeared in the record.
     func isPresent(_ slot: Int) -> Bool { present[slot] }
 
-    /// Appends the slot's value to `out` (nothing when it is absent).
-    func appendValue(_ slot: Int, to out: inout [UInt8]) { out.append(contentsOf: values[slot]) }
+    /// The slot's value: a range of `arena` (an empty value: the empty range at 0).
+    func range(_ slot: Int) -> Range<Int> {
+        counts[slot] == 0 ? 0..<0 : starts[slot]..<(starts[slot] + counts[slot])
+    }
 
     /// Marks a slot's element present (an empty element still gives an empty value).
     mutating func open(_ slot: Int) { present[slot] = true }
 
     /// Appends text to a slot still open.
     mutating func append(_ slot: Int, _ text: UnsafeBufferPointer<UInt8>) {
-        guard !closed[slot], fits(text.count, after: values[slot].count) else { return }
+        guard !closed[slot], fits(text.count, after: counts[slot]) else { return }
         present[slot] = true
-        values[slot].append(contentsOf: text)
+        grow(slot, by: text)
     }
 
     /// Ends a slot's first occurrence: later occurrences are ignored.
@@ -116,20 +133,34 @@ struct XMLRecordValues {
     /// Sets an attribute's value (the first occurrence wins).
     mutating func set(_ slot: Int, _ text: UnsafeBufferPointer<UInt8>) {
         guard !present[slot], fits(text.count, after: 0) else { return }
-        values[slot].append(contentsOf: text)
+        grow(slot, by: text)
         present[slot] = true
         closed[slot] = true
     }
 
-    /// Clears every slot for the next record (keeping the buffers' capacity).
+    /// Clears every slot for the next record (keeping the arena's capacity).
     mutating func reset() {
-        for index in values.indices where present[index] {
-            values[index].removeAll(keepingCapacity: true)
+        for index in present.indices where present[index] {
+            counts[index] = 0
             present[index] = false
             closed[index] = false
         }
+        arena.removeAll(keepingCapacity: true)
         totalBytes = 0
         overflow = nil
+    }
+
+    /// Appends `text` to the slot's value, moving the value to the end of the arena first when it is not there.
+    private mutating func grow(_ slot: Int, by text: UnsafeBufferPointer<UInt8>) {
+        if counts[slot] == 0 {
+            starts[slot] = arena.count
+        } else if starts[slot] + counts[slot] != arena.count {
+            let start = arena.count
+            arena.append(contentsOf: arena[starts[slot]..<(starts[slot] + counts[slot])])
+            starts[slot] = start
+        }
+        arena.append(contentsOf: text)
+        counts[slot] += text.count
     }
 
     /// Counts `count` more bytes into a value of `current` bytes; false (and `overflow` set) past a limit.

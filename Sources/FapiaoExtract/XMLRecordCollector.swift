@@ -3,24 +3,32 @@ import FapiaoCore
 /// Turns the SAX events of one document into records (`XMLRecordState` does the work).
 ///
 /// A `final class` because libxml2's callbacks reach it by pointer during the parse; its whole state is one
-/// value, so that each callback costs one access to it.
+/// value kept behind a pointer, so that a callback costs no exclusivity check of a class property.
 final class XMLRecordCollector: XMLEventHandler {
-    /// The records being read and the file's `RecordEmitter`, handed back by `XMLFileReader` after the parse.
-    var state: XMLRecordState
+    private let storage: UnsafeMutablePointer<XMLRecordState>
 
     init(source: SourceSpec, limits: Limits, paths: XMLPathTable, emitter: RecordEmitter) {
-        state = XMLRecordState(source: source, limits: limits, paths: paths, emitter: emitter)
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: XMLRecordState(source: source, limits: limits, paths: paths, emitter: emitter))
     }
+
+    deinit {
+        storage.deinitialize(count: 1)
+        storage.deallocate()
+    }
+
+    /// The records being read and the file's `RecordEmitter`, handed back by `XMLFileReader` after the parse.
+    var state: XMLRecordState { storage.pointee }
 
     func startElement(
         _ name: UnsafeBufferPointer<UInt8>, attributes: XMLAttributes, depth: Int, position: XMLPosition
     ) throws {
-        try state.startElement(name, attributes: attributes, depth: depth, position: position)
+        try storage.pointee.startElement(name, attributes: attributes, depth: depth, position: position)
     }
 
-    func endElement(depth: Int) throws { try state.endElement(depth: depth) }
+    func endElement(depth: Int) throws { try storage.pointee.endElement(depth: depth) }
 
-    func text(_ bytes: UnsafeBufferPointer<UInt8>) throws { state.text(bytes) }
+    func text(_ bytes: UnsafeBufferPointer<UInt8>) throws { storage.pointee.text(bytes) }
 }
 
 /// The records of one document: every element named `xml.record` that is not inside another record is one;
@@ -43,7 +51,6 @@ struct XMLRecordState {
     private var stack: [Int] = []
     private var recordDepth: Int?
     var recordLine = 0
-    var packed: [UInt8] = []
     var ranges: [Range<Int>?] = []
 
     init(source: SourceSpec, limits: Limits, paths: XMLPathTable, emitter: RecordEmitter) {
@@ -75,7 +82,7 @@ struct XMLRecordState {
     mutating func endElement(depth: Int) throws {
         guard recordDepth != nil else { return }
         if let node = stack.popLast(), node >= 0 {
-            for slot in paths.nodes[node].textSlots { values.close(slot) }
+            for index in 0..<paths.nodes[node].textSlots.count { values.close(paths.nodes[node].textSlots[index]) }
         }
         guard depth == recordDepth else { return }
         recordDepth = nil
@@ -85,7 +92,7 @@ struct XMLRecordState {
 
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard recordDepth != nil, let node = stack.last, node >= 0 else { return }
-        for slot in paths.nodes[node].textSlots { values.append(slot, bytes) }
+        for index in 0..<paths.nodes[node].textSlots.count { values.append(paths.nodes[node].textSlots[index], bytes) }
     }
 
     private mutating func checkRoot(_ name: UnsafeBufferPointer<UInt8>, line: Int) throws {
@@ -101,7 +108,7 @@ struct XMLRecordState {
         let node = parent < 0 ? nil : paths.child(of: parent, named: name)
         stack.append(node ?? -1)
         guard let node else { return }
-        for slot in paths.nodes[node].textSlots { values.open(slot) }
+        for index in 0..<paths.nodes[node].textSlots.count { values.open(paths.nodes[node].textSlots[index]) }
         readAttributes(attributes, node: node)
     }
 

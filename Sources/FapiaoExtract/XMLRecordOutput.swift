@@ -10,9 +10,9 @@ extension XMLRecordState {
                 zh: "第 \(line) 行的记录超过 \(key)（\(limit) 字节），该记录被拒收",
                 en: "the record on line \(line) passes \(key) (\(limit) bytes); rejected")
         }
-        pack()
+        locateFields()
         let ranges = self.ranges
-        try packed.withUnsafeBufferPointer { bytes in
+        try values.arena.withUnsafeBufferPointer { bytes in
             try emitter.write(line: line) { index in ranges[index].map { UnsafeBufferPointer(rebasing: bytes[$0]) } }
         }
     }
@@ -26,16 +26,21 @@ extension XMLRecordState {
         }
     }
 
-    /// Lays each field's value (its first alternative present) out back to back in `packed`.
-    private mutating func pack() {
-        packed.removeAll(keepingCapacity: true)
+    /// Finds each field's value (its first alternative present) in the values' arena.
+    private mutating func locateFields() {
         ranges.removeAll(keepingCapacity: true)
-        for slots in paths.fieldSlots {
-            guard let slot = slots.first(where: values.isPresent) else { ranges.append(nil); continue }
-            let start = packed.count
-            values.appendValue(slot, to: &packed)
-            ranges.append(start..<packed.count)
+        for field in 0..<paths.fieldSlots.count {
+            ranges.append(firstPresentSlot(of: field).map { values.range($0) })
         }
+    }
+
+    /// The field's first slot (alternative) present in the record.
+    private func firstPresentSlot(of field: Int) -> Int? {
+        for index in 0..<paths.fieldSlots[field].count {
+            let slot = paths.fieldSlots[field][index]
+            if values.isPresent(slot) { return slot }
+        }
+        return nil
     }
 }
 

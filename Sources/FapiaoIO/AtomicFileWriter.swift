@@ -40,6 +40,39 @@ public final class AtomicFileWriter {
         if buffer.count >= flushThreshold { try flush() }
     }
 
+    /// Appends bytes.
+    public func write(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= flushThreshold { try flush() }
+    }
+
+    /// Appends the rest of `reader`'s file, copied inside the kernel (`copy_file_range`); false, having
+    /// copied nothing, where the kernel cannot copy between these files (the caller then copies itself).
+    func copyInKernel(from reader: FileChunkReader) throws -> Bool {
+        guard let copyRange = AtomicFileWriter.copyFileRange else { return false }
+        try flush()
+        var copiedAny = false
+        while true {
+            let count = copyRange(reader.descriptor, nil, descriptor, nil, 1 << 30, 0)
+            if count > 0 {
+                copiedAny = true
+                reader.add(bytesRead: count)
+                continue
+            }
+            if count == 0 { return true }
+            if errno == EINTR { continue }
+            if !copiedAny && [ENOSYS, EXDEV, EINVAL, EOPNOTSUPP, EBADF].contains(errno) { return false }
+            throw FapiaoError(code: "io.write", message: "cannot copy \(reader.path) to \(path)", cause: String(cString: strerror(errno)))
+        }
+    }
+
+    /// glibc's `copy_file_range` (not in Swift's Glibc module), looked up once; nil where it is missing.
+    private static let copyFileRange: (@convention(c) (Int32, UnsafeMutablePointer<Int64>?, Int32, UnsafeMutablePointer<Int64>?, Int, UInt32) -> Int)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "copy_file_range") else { return nil }
+        return unsafeBitCast(
+            symbol, to: (@convention(c) (Int32, UnsafeMutablePointer<Int64>?, Int32, UnsafeMutablePointer<Int64>?, Int, UInt32) -> Int).self)
+    }()
+
     /// Appends a string's UTF-8 bytes.
     public func write(_ text: String) throws { try write(Array(text.utf8)) }
 

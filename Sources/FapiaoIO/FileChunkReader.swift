@@ -6,16 +6,18 @@ public final class FileChunkReader {
     /// The default chunk size: 256 KiB.
     public static let defaultChunkSize = 256 * 1024
 
-    private let descriptor: Int32
+    let descriptor: Int32
     private var buffer: [UInt8]
+    private let countsProgress: Bool
     /// Bytes read so far.
     public private(set) var bytesRead: Int64 = 0
     /// The path as given.
     public let path: String
 
     /// Opens a file for reading (in chunks of `chunkSize` bytes for `withNextChunk`);
-    /// throws a `FapiaoError` (`io.open`) naming it when it cannot be opened.
-    public init(path: String, chunkSize: Int = FileChunkReader.defaultChunkSize) throws {
+    /// throws a `FapiaoError` (`io.open`) naming it when it cannot be opened. A reader that `countsProgress`
+    /// adds what it reads to `ReadProgress`.
+    public init(path: String, chunkSize: Int = FileChunkReader.defaultChunkSize, countsProgress: Bool = true) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw FapiaoError(code: "io.open", message: "cannot open \(path)", cause: String(cString: strerror(errno)))
@@ -23,6 +25,7 @@ public final class FileChunkReader {
         descriptor = fd
         buffer = [UInt8](repeating: 0, count: chunkSize)
         self.path = path
+        self.countsProgress = countsProgress
     }
 
     deinit { close(descriptor) }
@@ -35,6 +38,23 @@ public final class FileChunkReader {
         return true
     }
 
+    /// Counts bytes read by another route (`copy_file_range`).
+    func add(bytesRead count: Int) {
+        bytesRead += Int64(count)
+        if countsProgress { ReadProgress.add(count) }
+    }
+
+    /// Fills `destination` unless the file ends first; returns how many bytes were read.
+    public func readFully(into destination: UnsafeMutableBufferPointer<UInt8>) throws -> Int {
+        var filled = 0
+        while filled < destination.count {
+            let count = try read(into: UnsafeMutableBufferPointer(rebasing: destination[filled...]))
+            if count == 0 { break }
+            filled += count
+        }
+        return filled
+    }
+
     /// Reads up to `destination.count` bytes into `destination`; returns how many, 0 at end of file.
     public func read(into destination: UnsafeMutableBufferPointer<UInt8>) throws -> Int {
         guard let address = destination.baseAddress, destination.count > 0 else { return 0 }
@@ -42,7 +62,7 @@ public final class FileChunkReader {
             let count = Foundation.read(descriptor, address, destination.count)
             if count >= 0 {
                 bytesRead += Int64(count)
-                ReadProgress.add(count)
+                if countsProgress { ReadProgress.add(count) }
                 return count
             }
             if errno == EINTR { continue }

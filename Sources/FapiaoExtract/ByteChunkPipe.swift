@@ -1,0 +1,291 @@
+import Foundation
+
+/// A fixed-capacity byte buffer handed from one thread to another (a `final class`: it owns its memory and
+/// is passed by reference, never copied).
+final class ByteChunk: @unchecked Sendable {
+    private let storage: UnsafeMutableBufferPointer<UInt8>
+    /// Bytes filled so far.
+    private(set) var count = 0
+
+    /// An empty chunk holding at most `capacity` bytes.
+    init(capacity: Int) {
+        storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, capacity))
+    }
+
+    deinit { storage.deallocate() }
+
+    /// The bytes filled so far.
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: storage[0..<count]) }
+
+    /// True when no byte more fits.
+    var isFull: Bool { count == storage.count }
+
+    /// Copies as much of `source` as fits behind the filled bytes; returns how many bytes were taken.
+    func append(_ source: UnsafeBufferPointer<UInt8>) -> Int {
+        let taken = min(source.count, storage.count - count)
+        if taken > 0, let from = source.baseAddress, let to = storage.baseAddress {
+            (to + count).update(from: from, count: taken)
+            count += taken
+        }
+        return taken
+    }
+
+    /// Empties the chunk for reuse.
+    func reset() { count = 0 }
+}
+
+/// Spare buffers shared by every file of the run (at most `limit` kept), so that large buffers are not
+/// allocated, page-faulted in and freed again for every file.
+final class ReusePool<Item: AnyObject>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [Item] = []
+    private let limit: Int
+    private let make: () -> Item
+
+    /// A pool keeping at most `limit` spare items, making new ones with `make`.
+    init(limit: Int, make: @escaping () -> Item) {
+        self.limit = limit
+        self.make = make
+    }
+
+    /// A spare item, or a new one.
+    func take() -> Item {
+        lock.lock()
+        let item = items.popLast()
+        lock.unlock()
+        return item ?? make()
+    }
+
+    /// Gives an item back (dropped when the pool is full).
+    func give(_ item: Item) {
+        lock.lock()
+        if items.count < limit { items.append(item) }
+        lock.unlock()
+    }
+}
+
+/// A bounded, blocking first-in-first-out queue between two threads, which either side can cancel.
+final class HandoffQueue<Item>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items: [Item] = []
+    private var head = 0
+    private let capacity: Int
+    private var cancelled = false
+
+    /// A queue holding at most `capacity` items.
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    /// Adds an item, waiting while the queue is full; false when the queue was cancelled.
+    @discardableResult
+    func send(_ item: Item) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while !cancelled && items.count - head >= capacity { condition.wait() }
+        guard !cancelled else { return false }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    /// Adds an item unless the queue is full or cancelled (never waits); false when it was not added.
+    @discardableResult
+    func offer(_ item: Item) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !cancelled, items.count - head < capacity else { return false }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    /// True once `cancel` ran.
+    var isCancelled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled
+    }
+
+    /// The next item, waiting while the queue is empty; nil when the queue was cancelled.
+    func receive() -> Item? {
+        condition.lock()
+        defer { condition.unlock() }
+        while !cancelled && head == items.count { condition.wait() }
+        return cancelled ? nil : take()
+    }
+
+    /// The next item if there is one, without waiting (nil when empty or cancelled).
+    func poll() -> Item? {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled || head == items.count ? nil : take()
+    }
+
+    private func take() -> Item {
+        let item = items[head]
+        head += 1
+        if head == items.count {
+            items.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        condition.broadcast()
+        return item
+    }
+
+    /// Wakes both sides for good: `send` and `receive` return at once from now on.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// A byte stream produced on a background thread and consumed, in order, on the caller's: the producer
+/// `write`s pieces of any size, which travel in large chunks; its end or its error arrives after every byte
+/// written before it.
+///
+/// The consumer calls `next()` until it returns nil (the end; the producer's error is thrown in its place),
+/// and `stop()` when done, also early: `stop` cancels the producer and waits for its thread to finish.
+///
+/// Reading ahead can be held back: until the consumer calls `readAhead()`, a producer's `permitRead()` waits
+/// until the consumer has taken every byte written so far and asks for more, so the producer reads exactly
+/// what a single thread would have read when the consumer stops early.
+final class BackgroundByteStream: @unchecked Sendable {
+    /// What travels through the queue.
+    private enum Item {
+        case chunk(ByteChunk)
+        case awaitingPermission
+        case failed(Error)
+        case end
+    }
+
+    /// Thrown inside the producer when the consumer stopped early.
+    struct Cancelled: Error {}
+
+    /// The size of a chunk handed over.
+    static let chunkCapacity = 1 << 20
+    private let items = HandoffQueue<Item>(capacity: 3)
+    private static let spare = ReusePool(limit: 12) { ByteChunk(capacity: BackgroundByteStream.chunkCapacity) }
+    private let done = DispatchSemaphore(value: 0)
+    private var filling: ByteChunk?
+    private var lastHandedOut: ByteChunk?
+    private var stopped = false
+    private let permission = NSCondition()
+    private var permits = 0
+    private var unlimited = false
+    private var cancelled = false
+
+    /// Starts `produce` on its own thread; it writes its output through `write` (on that thread only).
+    init(produce: @escaping (BackgroundByteStream) throws -> Void) {
+        let thread = Thread { [self] in
+            run(produce)
+            done.signal()
+        }
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+
+    private func run(_ produce: (BackgroundByteStream) throws -> Void) {
+        do {
+            try produce(self)
+            try handOverFilling()
+            items.send(.end)
+        } catch is Cancelled {
+            return
+        } catch {
+            do { try handOverFilling() } catch { return }
+            items.send(.failed(error))
+        }
+    }
+
+    /// Producer side: appends bytes to the stream; throws `Cancelled` when the consumer stopped.
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        if items.isCancelled { throw Cancelled() }
+        var rest = bytes
+        while !rest.isEmpty {
+            let chunk = filling ?? BackgroundByteStream.spare.take()
+            filling = chunk
+            let taken = chunk.append(rest)
+            rest = UnsafeBufferPointer(rebasing: rest[taken...])
+            if chunk.isFull { try handOverFilling() }
+        }
+    }
+
+    /// Producer side: returns when the producer may read more input (at once after `readAhead()`); throws
+    /// `Cancelled` when the consumer stopped.
+    func permitRead() throws {
+        permission.lock()
+        let free = unlimited
+        permission.unlock()
+        if free { return }
+        try handOverFilling()
+        guard items.send(.awaitingPermission) else { throw Cancelled() }
+        permission.lock()
+        defer { permission.unlock() }
+        while !unlimited && permits == 0 && !cancelled { permission.wait() }
+        if cancelled { throw Cancelled() }
+        if !unlimited { permits -= 1 }
+    }
+
+    /// Consumer side: lets the producer read ahead freely from now on.
+    func readAhead() {
+        permission.lock()
+        unlimited = true
+        permission.broadcast()
+        permission.unlock()
+    }
+
+    private func grantOneRead() {
+        permission.lock()
+        permits += 1
+        permission.broadcast()
+        permission.unlock()
+    }
+
+    private func handOverFilling() throws {
+        guard let chunk = filling else { return }
+        filling = nil
+        guard items.send(.chunk(chunk)) else { throw Cancelled() }
+    }
+
+    /// Consumer side: the next bytes in order (valid until the next call), nil at the end; throws the
+    /// producer's error once every byte before it was handed out.
+    func next() throws -> UnsafeBufferPointer<UInt8>? {
+        if let chunk = lastHandedOut {
+            lastHandedOut = nil
+            chunk.reset()
+            BackgroundByteStream.spare.give(chunk)
+        }
+        while true {
+            switch items.receive() {
+            case .chunk(let chunk)?:
+                lastHandedOut = chunk
+                return chunk.bytes
+            case .awaitingPermission?:
+                grantOneRead()
+            case .failed(let error)?:
+                throw error
+            case .end?, nil:
+                return nil
+            }
+        }
+    }
+
+    /// Consumer side: stops the producer (wherever it is) and waits for its thread to end. Call once.
+    func stop() {
+        guard !stopped else { return }
+        stopped = true
+        permission.lock()
+        cancelled = true
+        permission.broadcast()
+        permission.unlock()
+        items.cancel()
+        done.wait()
+        for chunk in [filling, lastHandedOut].compactMap({ $0 }) {
+            chunk.reset()
+            BackgroundByteStream.spare.give(chunk)
+        }
+        filling = nil
+        lastHandedOut = nil
+    }
+}
