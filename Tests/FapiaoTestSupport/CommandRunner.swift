@@ -17,6 +17,15 @@ public enum CommandRunner {
         return TestSupport.repositoryRoot + "/.build/debug/fapiao"
     }
 
+    /// The environment for a child `fapiao`: this process's, plus `extra`, with Swift's crash backtracer off
+    /// (it attaches to a crashing child and can keep it from exiting, which would hang the test instead of
+    /// failing it).
+    public static func childEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        return environment
+    }
+
     /// Runs `fapiao` with arguments in a folder.
     public static func run(_ arguments: [String], in directory: String? = nil,
                            environment: [String: String] = [:]) throws -> Outcome {
@@ -24,7 +33,7 @@ public enum CommandRunner {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = childEnvironment(environment)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -115,6 +115,7 @@ final class NightlyOperationsTests: XCTestCase {
         let shell = Process()
         shell.executableURL = URL(fileURLWithPath: "/bin/sh")
         shell.arguments = ["-c", line]
+        shell.environment = CommandRunner.childEnvironment()
         let output = Pipe()
         shell.standardOutput = output
         try shell.run()
@@ -136,6 +137,7 @@ final class NightlyOperationsTests: XCTestCase {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: CommandRunner.executable)
             process.arguments = ["run", pipeline, "--date", "2025-04-17"]
+            process.environment = CommandRunner.childEnvironment()
             process.standardError = FileHandle.nullDevice
             try process.run()
             Thread.sleep(forTimeInterval: delay)
