@@ -95,6 +95,10 @@ final class SQLiteStatement {
         sqlite3_reset(handle)
     }
 
+    /// Calls `body` with the raw statement, for hot loops binding through the C API themselves (they pass the
+    /// OR of the bind result codes to `check(_:)`).
+    func withHandle<R>(_ body: (OpaquePointer) throws -> R) rethrows -> R { try body(handle!) }
+
     /// Releases the statement (before the connection closes).
     func finalize() {
         if let handle { sqlite3_finalize(handle) }
@@ -103,7 +107,8 @@ final class SQLiteStatement {
 
     deinit { finalize() }
 
-    private func check(_ code: Int32) throws {
+    /// Throws the connection's error unless `code` is SQLITE_OK.
+    func check(_ code: Int32) throws {
         guard code == SQLITE_OK else { throw connection.failure() }
     }
 }
