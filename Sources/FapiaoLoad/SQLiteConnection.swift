@@ -78,9 +78,15 @@ final class SQLiteStatement {
         })
     }
 
-    /// Binds a copy of a string (SQLITE_TRANSIENT).
+    /// Binds a copy of a string (SQLITE_TRANSIENT), from its UTF-8 storage (no C-string copy); empty text is ''.
     func bind(_ position: Int32, text: String) throws {
-        try check(sqlite3_bind_text(handle, position, text, Int32(text.utf8.count), SQLiteStatement.transient))
+        var text = text
+        try check(text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return sqlite3_bind_text(handle, position, "", 0, nil) }
+            return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                sqlite3_bind_text(handle, position, $0, Int32(bytes.count), SQLiteStatement.transient)
+            }
+        })
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
