@@ -303,12 +303,9 @@ struct Reconciler {
     /// One unmatched authority row: read again, attributed to a branch, encoded, with its finding.
     private func authorityOnly(_ unmatched: UnmatchedAuthorityRow, file: RecordRowFile,
                                attribution: BranchAttribution) throws -> AuthorityOnly {
-        let invoice = try unmatched.invoice(in: file)
-        var attributed = invoice
-        if attributed.branch.isEmpty { attributed.branch = attribution.branch(for: invoice) }
+        let (invoice, attributed, canonical) = try unmatched.read(in: file, branch: attribution.branch(for:))
         let row = ReconciliationMessages.missingInBranches(attributed, branch: attributed.branch, cause: cause(for: attributed))
-        return AuthorityOnly(row: EncodedCanonicalRow(attributed),
-                             finding: Finding(row: row, stakeFen: invoice.total?.value.magnitudeFen ?? 0))
+        return AuthorityOnly(row: canonical, finding: Finding(row: row, stakeFen: invoice.total?.value.magnitudeFen ?? 0))
     }
 
     /// Why a kept authority invoice has no kept branch record, when tonight's inputs say.
