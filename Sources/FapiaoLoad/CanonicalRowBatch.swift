@@ -17,53 +17,72 @@ struct CanonicalRowBatch {
 
     /// The rows' field bytes.
     private(set) var bytes: [UInt8] = []
-    /// Start and end offsets in `bytes` of each field: `fieldCount` pairs a row.
-    private var bounds: [Int] = []
+    /// Start and end offsets in `bytes` of each field: `fieldCount` pairs a row, room for `capacity` rows.
+    private var bounds: [Int]
     /// Rows held.
     private(set) var count = 0
+    /// Rows the batch has room for.
+    let capacity: Int
 
-    /// A batch with room reserved for `rows` rows of typical size.
+    /// A batch with room for `rows` rows.
     init(rows: Int) {
-        bytes.reserveCapacity(rows * 512)
-        bounds.reserveCapacity(rows * 2 * CanonicalRowBatch.fieldCount)
+        capacity = max(rows, 1)
+        bytes.reserveCapacity(capacity * 512)
+        bounds = [Int](repeating: 0, count: capacity * 2 * CanonicalRowBatch.fieldCount)
     }
 
     /// Empties the batch, keeping its capacity.
     mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
-        bounds.removeAll(keepingCapacity: true)
         count = 0
     }
 
     /// Adds a row (with its line break) that holds no `"`; false (nothing added) when it holds one.
     mutating func appendUnquoted(_ row: UnsafeBufferPointer<UInt8>) throws -> Bool {
         guard let pointer = row.baseAddress, row.count > 0, memchr(pointer, 0x22, row.count) == nil else { return false }
+        try requireRoom()
         let length = pointer[row.count - 1] == 0x0A ? row.count - 1 : row.count
         let offset = bytes.count
         bytes.append(contentsOf: UnsafeBufferPointer(start: pointer, count: length))
-        var fields = 1, start = 0
-        for index in 0..<length where pointer[index] == 0x2C {
-            bounds.append(offset + start); bounds.append(offset + index)
-            fields += 1; start = index + 1
+        let width = CanonicalRowBatch.fieldCount
+        let fields: Int = bounds.withUnsafeMutableBufferPointer { bounds in
+            var slot = 2 * count * width, fields = 1, start = 0
+            let last = slot + 2 * (width - 1)  // the last field's slot
+            for index in 0..<length where pointer[index] == 0x2C {
+                fields += 1
+                guard slot < last else { continue }  // too many fields: counted, not stored
+                bounds[slot] = offset + start; bounds[slot + 1] = offset + index
+                slot += 2; start = index + 1
+            }
+            bounds[slot] = offset + start; bounds[slot + 1] = offset + length
+            return fields
         }
-        bounds.append(offset + start); bounds.append(offset + length)
         try finishRow(fields: fields)
         return true
     }
 
     /// Adds a parsed row, copying its fields.
     mutating func append(_ view: CSVRowView) throws {
-        for index in 0..<view.count {
+        try requireRoom()
+        let width = CanonicalRowBatch.fieldCount
+        for index in 0..<min(view.count, width) {
             let start = bytes.count
             bytes.append(contentsOf: view[index])
-            bounds.append(start); bounds.append(bytes.count)
+            bounds[2 * (count * width + index)] = start
+            bounds[2 * (count * width + index) + 1] = bytes.count
         }
         try finishRow(fields: view.count)
     }
 
+    private func requireRoom() throws {
+        guard count < capacity else {
+            throw FapiaoError(code: "load.canonical_database", message: "a canonical row batch holds \(capacity) rows")
+        }
+    }
+
+    /// Counts the row just written, or throws when it has another width (it is then not counted).
     private mutating func finishRow(fields: Int) throws {
         guard fields == CanonicalRowBatch.fieldCount else {
-            bounds.removeLast(2 * fields)
             throw FapiaoError(code: "load.canonical_database",
                               message: "a canonical row has \(fields) fields, not \(CanonicalRowBatch.fieldCount)")
         }
