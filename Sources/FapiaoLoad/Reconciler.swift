@@ -72,10 +72,9 @@ struct Reconciler {
         var sellers = SellerSources()
         let fileSize = (try? FileManager.default.attributesOfItem(atPath: branchPath)[.size] as? Int) ?? 0
         var split = fileSize
-        // Matching during this pass, once the authority index is ready: the index, the rows matched as read.
+        // Matching during this pass, once the authority index is ready, and the rows matched as read.
         var early: EarlyMatching?
-        var index: AuthorityIndex?
-        var later = MatchPart(matched: [])
+        var inline: InlineMatching?
         try LoadInputs.forEachCanonicalRowWithOffset(path: branchPath) { row, values, offset in
             result.branchInvoices += 1
             try result.canonical.append(row, values)
@@ -84,19 +83,18 @@ struct Reconciler {
             if split == fileSize, offset >= fileSize / 2, fileSize >= splitBytes { split = offset }
             if early == nil, fileSize >= splitBytes,
                result.branchInvoices & 1023 == 0 && loader.isFinished || result.branchInvoices == matchEarlyAtRow {
-                early = try startMatching(branchPath: branchPath, before: offset, loader: loader)
-                index = early?.authority.index
-                later = MatchPart(matched: [Bool](repeating: false, count: index?.count ?? 0))
+                let started = try startMatching(branchPath: branchPath, before: offset, loader: loader)
+                early = started
+                inline = InlineMatching(reconciler: self, index: started.authority.index)
             }
-            if let index { try matchRow(row, values, index: index, into: &later) }
+            try inline?.match(row, values)
         }
         LoadTimings.mark("branch rows")
         let unmatched: [UnmatchedAuthorityRow]
-        if let started = early {
-            early = nil; index = nil  // the index is freed with `started`, before the authority-only rows
-            unmatched = try finishMatching(started, later: later, end: fileSize, branchPath: branchPath,
+        if let started = early, let matcher = inline {
+            early = nil; inline = nil  // the index is freed with these, before the authority-only rows
+            unmatched = try finishMatching(started, later: matcher.part, end: fileSize, branchPath: branchPath,
                                            branchReds: branchReds, into: &result)
-            later = MatchPart(matched: [])
         } else {
             unmatched = try matchBranchRows(branchPath: branchPath, split: split, end: fileSize, loader: loader,
                                             branchReds: branchReds, into: &result)
@@ -117,6 +115,23 @@ struct Reconciler {
         var authority: AuthorityRows
         var start: Int
         var earlier: BackgroundWork<MatchPart>
+    }
+
+    /// Matches the rows the first pass reads once the index is ready. A class holding the index as a constant,
+    /// so matching a row borrows it instead of copying the index's arrays (retains) for every row.
+    private final class InlineMatching {
+        let reconciler: Reconciler
+        let index: AuthorityIndex
+        var part: MatchPart
+
+        init(reconciler: Reconciler, index: AuthorityIndex) {
+            self.reconciler = reconciler; self.index = index
+            part = MatchPart(matched: [Bool](repeating: false, count: index.count))
+        }
+
+        func match(_ row: RecordRow, _ values: CanonicalRowValues) throws {
+            try reconciler.matchRow(row, values, index: index, into: &part)
+        }
     }
 
     /// Takes the (finished) authority index and starts matching the branch rows before `offset` on a second thread.
