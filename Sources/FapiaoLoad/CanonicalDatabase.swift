@@ -34,8 +34,9 @@ enum CanonicalDatabase {
     /// Page size: 16 KiB pages insert faster than 4 KiB ones here (fewer page splits per row).
     static let pageSize = 16384
 
-    /// Rows a multi-row INSERT carries: 32 inserts ~25 % faster than one (measured, C, 1.2 M rows).
-    static let rowsPerStatement = 32
+    /// Rows a multi-row INSERT carries (measured in C, 1.2 M rows of this table: 1 row 1.21 µs a row, 32 rows
+    /// 0.93–1.00, 64 rows 0.89–0.91, 128 rows 0.98).
+    static let rowsPerStatement = 64
 
     /// `INSERT INTO invoices (columns) VALUES (?, …)` with `rows` rows of parameters.
     static func insert(rows: Int) -> String {
