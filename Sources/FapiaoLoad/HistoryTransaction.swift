@@ -23,7 +23,14 @@ final class HistoryTransaction: @unchecked Sendable {
     private var connection: SQLiteConnection?
 
     /// Writes the night, uncommitted.
-    init(path: String, night: NightRecord) throws {
+    convenience init(path: String, night: NightRecord) throws {
+        try self.init(path: path, date: night.date)
+        try insert(night)
+    }
+
+    /// Opens the transaction and deletes night `date` (a re-run replaces it): the part that needs none of the
+    /// night's rows, so load starts it as soon as it has read the history snapshot. `insert(_:)` follows.
+    init(path: String, date: BusinessDate) throws {
         self.path = path
         target = FileManager.default.fileExists(atPath: path) ? path : "\(path).new"
         if target != path { unlink(target) }
@@ -34,7 +41,7 @@ final class HistoryTransaction: @unchecked Sendable {
                                               advice: "check that its folder is writable and the file is a fapiao history database")
         self.connection = connection
         try connection.execute("\(HistoryDatabase.writePragmas); BEGIN IMMEDIATE")
-        let key = night.date.description
+        let key = date.description
         for table in ["runs", "discrepancies"] {
             let delete = try connection.prepare("DELETE FROM \(table) WHERE night = ?")
             try delete.bind(1, text: key)
@@ -42,6 +49,12 @@ final class HistoryTransaction: @unchecked Sendable {
             delete.finalize()
         }
         LoadTimings.span("history deleted", since: started)
+    }
+
+    /// Inserts the night's run and discrepancy rows (the night opened by `init(path:date:)`), uncommitted.
+    func insert(_ night: NightRecord) throws {
+        guard let connection else { return }
+        let started = Date()
         try HistoryRows.insertRun(connection, night: night)
         try HistoryRows.insertDiscrepancies(connection, night: night)
         LoadTimings.span("history inserted", since: started)
