@@ -43,13 +43,29 @@ struct UnmatchedAuthorityRow: Sendable {
     /// The row's invoice, read again from `file`; throws when the row there is not this one (money or status
     /// differ), so a wrong offset can never pass silently.
     func invoice(in file: RecordRowFile) throws -> Invoice {
+        try read(in: file, branch: { _ in "" }).invoice
+    }
+
+    /// Reads the row again from `file` (checked as `invoice(in:)` does): its invoice, that invoice attributed to
+    /// `branch(invoice)` when its branch is empty, and the attributed invoice's canonical row, encoded from the
+    /// row's bytes (as `EncodedCanonicalRow(attributed)` encodes it, without building its strings).
+    func read(in file: RecordRowFile, branch: (Invoice) -> String) throws
+        -> (invoice: Invoice, attributed: Invoice, row: EncodedCanonicalRow)
+    {
         try file.withRow(at: offset) { row in
             guard let values = CanonicalRowValues(row), values.status == status,
                   (values.amount ?? AuthorityEntry.none) == amountFen, (values.tax ?? AuthorityEntry.none) == taxFen,
                   (values.total ?? AuthorityEntry.none) == totalFen else {
                 throw FapiaoError(code: "load.corrupt_input", message: "authority.csv changed while load read it; re-run load")
             }
-            return try LoadInputs.invoice(row)
+            let invoice = try LoadInputs.invoice(row)
+            var attributed = invoice
+            if attributed.branch.isEmpty { attributed.branch = branch(invoice) }
+            var bytes: [UInt8] = []
+            let keyLength = Array(attributed.branch.utf8).withUnsafeBufferPointer { branch in
+                CanonicalBytes.append(row, values: values, branch: branch, to: &bytes)
+            }
+            return (invoice, attributed, EncodedCanonicalRow(bytes: bytes, keyLength: keyLength, source: attributed.origin.source))
         }
     }
 }

@@ -13,6 +13,9 @@ final class BackgroundWork<Value: Sendable>: Sendable {
         thread.start()
     }
 
+    /// Whether the work has finished (its value, or what it threw, is ready): `result()` would not wait.
+    var isFinished: Bool { state.isFinished }
+
     /// Waits for the value and hands it over (the work keeps no copy, so its memory goes with the caller's);
     /// rethrows what the work threw. Call it once.
     func result() throws -> Value { try state.take().get() }
@@ -32,6 +35,11 @@ final class BackgroundWork<Value: Sendable>: Sendable {
         var stopped: Bool {
             condition.lock(); defer { condition.unlock() }
             return stopFlag
+        }
+
+        var isFinished: Bool {
+            condition.lock(); defer { condition.unlock() }
+            return value != nil || taken
         }
 
         func stop() {

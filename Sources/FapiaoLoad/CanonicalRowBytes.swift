@@ -15,7 +15,7 @@ struct CanonicalRowValues {
         static let key = 0, code = 1, number = 2, digital = 3, type = 4, issueDate = 5
         static let sellerTaxID = 6, buyerTaxID = 8, buyerName = 9
         static let amount = 10, tax = 11, total = 12, taxRate = 13, status = 14, isRed = 15
-        static let original = 16, source = 19, file = 20, line = 21
+        static let original = 16, branch = 18, source = 19, file = 20, line = 21
         static let count = 22
     }
 
@@ -51,8 +51,10 @@ enum CanonicalBytes {
     private static let statuses = InvoiceStatus.allCases.map { ($0, StaticBytes($0.rawValue)) }
     private static let rateWords = [StaticBytes("exempt"), StaticBytes("not_taxable")]
 
-    /// Appends the row (with its line break) and returns the byte length of its key (unquoted).
-    static func append(_ row: RecordRow, values: CanonicalRowValues, to output: inout [UInt8]) -> Int {
+    /// Appends the row (with its line break) and returns the byte length of its key (unquoted). `branch`, when
+    /// given, is written instead of the row's branch field (an authority invoice attributed to a branch).
+    static func append(_ row: RecordRow, values: CanonicalRowValues, branch: UnsafeBufferPointer<UInt8>? = nil,
+                       to output: inout [UInt8]) -> Int {
         typealias C = CanonicalRowValues.Column
         let keyLength = appendKey(row, to: &output)
         for index in C.code...C.digital { comma(&output); CSVFormatter.appendField(bytes: row[index], to: &output) }
@@ -70,7 +72,10 @@ enum CanonicalBytes {
         CSVFormatter.appendField(bytes: row[C.status], to: &output)
         comma(&output)
         output.append(contentsOf: (row.field(C.isRed, equals: trueText.buffer) ? trueText : falseText).buffer)
-        for index in C.original..<C.line { comma(&output); CSVFormatter.appendField(bytes: row[index], to: &output) }
+        for index in C.original..<C.line {
+            comma(&output)
+            CSVFormatter.appendField(bytes: index == C.branch ? branch ?? row[index] : row[index], to: &output)
+        }
         comma(&output)
         appendInt(values.line, to: &output)
         output.append(0x0A)

@@ -220,6 +220,11 @@ struct EncodedCanonicalRow: Sendable {
     var keyLength: Int
     var source: String
 
+    /// A row encoded elsewhere (`CanonicalBytes.append`).
+    init(bytes: [UInt8], keyLength: Int, source: String) {
+        self.bytes = bytes; self.keyLength = keyLength; self.source = source
+    }
+
     /// Encodes `invoice.canonicalRow`.
     init(_ invoice: Invoice) {
         CSVFormatter.append(invoice.canonicalRow, to: &bytes)

@@ -3,28 +3,37 @@ import FapiaoCore
 /// Writes a night's rows into the history database through SQLite's C API: one prepared statement per table.
 enum HistoryRows {
     /// Inserts the night's discrepancy rows, in report order, with `seq` = the position in discrepancies.csv.
+    ///
+    /// The findings are read in place through a pointer: `night.rows[seq].x` would copy the whole `Finding`
+    /// (retaining its fifteen strings) for every field read.
     static func insertDiscrepancies(_ connection: SQLiteConnection, night: NightRecord) throws {
         let columns = ["night", "seq"] + HistorySchema.findingColumns + ["last_seen", "resolved_on", "money_at_stake_fen"]
         let statement = try connection.prepare(insertSQL(table: "discrepancies", columns: columns))
         defer { statement.finalize() }
         let tonight = night.date.description
+        let lastSeenResolved = night.previousNight ?? tonight
         let isInteger = HistorySchema.findingColumns.indices.map { HistorySchema.integerFindingColumns.contains($0) }
         try statement.bind(1, text: tonight)
-        for seq in night.rows.indices {
-            let values = night.rows[seq].machineRow + [night.rows[seq].row.fileSHA256]
-            try statement.bind(2, int: Int64(seq))
-            for (index, text) in values.enumerated() {
-                if isInteger[index] {
-                    try statement.bind(Int32(index + 3), int: Int64(Int(text) ?? 0))
-                } else {
-                    try statement.bind(Int32(index + 3), text: text)
+        try night.rows.withUnsafeBufferPointer { rows in
+            guard let base = rows.baseAddress else { return }
+            for seq in rows.indices {
+                let finding = base + seq
+                try statement.bind(2, int: Int64(seq))
+                let values = finding.pointee.machineRow
+                for (index, text) in values.enumerated() {
+                    if isInteger[index] {
+                        try statement.bind(Int32(index + 3), int: Int64(Int(text) ?? 0))
+                    } else {
+                        try statement.bind(Int32(index + 3), text: text)
+                    }
                 }
+                let sha = Int32(values.count + 3), next = sha + 1, resolved = finding.pointee.row.status == .resolved
+                try statement.bind(sha, text: finding.pointee.row.fileSHA256)
+                try statement.bind(next, text: resolved ? lastSeenResolved : tonight)
+                if resolved { try statement.bind(next + 1, text: tonight) } else { try statement.bindNull(next + 1) }
+                try statement.bind(next + 2, int: finding.pointee.stakeFen)
+                try statement.step()
             }
-            let next = Int32(values.count + 3), resolved = night.rows[seq].row.status == .resolved
-            try statement.bind(next, text: resolved ? (night.previousNight ?? tonight) : tonight)
-            if resolved { try statement.bind(next + 1, text: tonight) } else { try statement.bindNull(next + 1) }
-            try statement.bind(next + 2, int: night.rows[seq].stakeFen)
-            try statement.step()
         }
     }
 

@@ -23,7 +23,14 @@ final class HistoryTransaction: @unchecked Sendable {
     private var connection: SQLiteConnection?
 
     /// Writes the night, uncommitted.
-    init(path: String, night: NightRecord) throws {
+    convenience init(path: String, night: NightRecord) throws {
+        try self.init(path: path, date: night.date)
+        try insert(night)
+    }
+
+    /// Opens the transaction and deletes night `date` (a re-run replaces it): the part that needs none of the
+    /// night's rows, so load starts it as soon as it has read the history snapshot. `insert(_:)` follows.
+    init(path: String, date: BusinessDate) throws {
         self.path = path
         target = FileManager.default.fileExists(atPath: path) ? path : "\(path).new"
         if target != path { unlink(target) }
@@ -34,7 +41,7 @@ final class HistoryTransaction: @unchecked Sendable {
                                               advice: "check that its folder is writable and the file is a fapiao history database")
         self.connection = connection
         try connection.execute("\(HistoryDatabase.writePragmas); BEGIN IMMEDIATE")
-        let key = night.date.description
+        let key = date.description
         for table in ["runs", "discrepancies"] {
             let delete = try connection.prepare("DELETE FROM \(table) WHERE night = ?")
             try delete.bind(1, text: key)
@@ -42,9 +49,30 @@ final class HistoryTransaction: @unchecked Sendable {
             delete.finalize()
         }
         LoadTimings.span("history deleted", since: started)
+    }
+
+    /// Inserts the night's run and discrepancy rows (the night opened by `init(path:date:)`), uncommitted.
+    func insert(_ night: NightRecord) throws {
+        guard let connection else { return }
+        let started = Date()
         try HistoryRows.insertRun(connection, night: night)
         try HistoryRows.insertDiscrepancies(connection, night: night)
         LoadTimings.span("history inserted", since: started)
+        HistoryTransaction.syncAhead(target)
+        LoadTimings.span("history synced ahead", since: started)
+    }
+
+    /// Flushes to disk what SQLite has already written of the open transaction (the rollback journal, and the
+    /// pages its cache spilled into the database file), so the commit after publishing, which load waits for,
+    /// only syncs the rest. SQLite keeps its own order (journal synced before any page is overwritten); an
+    /// earlier sync of bytes already written changes nothing on disk but when they get there.
+    private static func syncAhead(_ path: String) {
+        for file in [path + "-journal", path] {
+            let descriptor = open(file, O_RDONLY)
+            guard descriptor >= 0 else { continue }
+            fdatasync(descriptor)
+            close(descriptor)
+        }
     }
 
     /// Commits the night (and, before the first night, moves the new database into place).

@@ -79,6 +79,9 @@ public enum LoadStage {
         LoadTimings.mark("reconcile")
         let snapshot = try HistoryDatabase.snapshot(
             path: request.historyDatabasePath, before: request.date, chartNights: request.spec.load.historyNights)
+        // The history transaction opens and deletes night D (a re-run) now; its rows follow once they are final.
+        let (historyPath, date) = (request.historyDatabasePath, request.date)
+        let historyOpened = BackgroundWork(name: "fapiao-history") { _ in try HistoryTransaction(path: historyPath, date: date) }
         let summary = try summarize(request, paths: paths, stageFindings: stageFindings,
                                     reconciliation: reconciliation, snapshot: snapshot)
         LoadTimings.mark("summarize")
@@ -90,8 +93,11 @@ public enum LoadStage {
             date: request.date, pipeline: request.spec.name, previousNight: snapshot.latestNight, rows: rows,
             canonicalRows: reconciliation.canonical.count, open: summary.tonight, newCount: summary.newCount,
             resolvedCount: summary.resolved.count, summaryJSON: summaryText)
-        let historyPath = request.historyDatabasePath
-        let historyWork = BackgroundWork(name: "fapiao-history") { _ in try HistoryTransaction(path: historyPath, night: night) }
+        let historyWork = BackgroundWork(name: "fapiao-history-rows") { _ in
+            let transaction = try historyOpened.result()
+            try transaction.insert(night)
+            return transaction
+        }
         let outputs = try writeOutputs(request.outputDirectory, reconciliation: reconciliation, rows: rows,
                                        summary: summary, summaryText: summaryText, repairColumns: repairColumns)
         let history = Result { try historyWork.result() }

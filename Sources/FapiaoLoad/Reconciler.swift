@@ -26,7 +26,9 @@ struct Reconciliation: Sendable {
 /// Reconciles kept branch invoices against kept authority invoices (DESIGN.md, contract-notes.md "Load rules").
 ///
 /// Streams both files: the authority file once to build a compact index (on a second thread), the branch file
-/// twice (its canonical rows; then matching and comparing), and only the unmatched authority rows again. Status differences wait
+/// once for its canonical rows, matching each row too once the index is ready (the rows read before that are
+/// matched on the second thread; a small authority file's index is ready at once, a branch file read before the
+/// index is ready is read again to match, in two halves), and only the unmatched authority rows again. Status differences wait
 /// until every branch red-letter invoice is known, since a red may follow the blue it reverses.
 struct Reconciler {
     var spec: PipelineSpec
@@ -39,6 +41,9 @@ struct Reconciler {
     var splitBytes = Reconciler.defaultSplitBytes
     /// At least this many unmatched authority rows are read again in two halves, one per core.
     var splitUnmatched = 1024
+    /// For tests: the branch row (1-based) at which the first pass waits for the authority index and starts
+    /// matching (normally it starts at the first 1024th row after the index is ready, if it is before the end).
+    var matchEarlyAtRow: Int? = nil
 
     private struct PendingStatus { var invoice: Invoice; var entry: Int }
 
@@ -52,8 +57,10 @@ struct Reconciler {
     /// Runs the passes over `branchPath` (invoices.csv) and `authorityPath` (authority.csv).
     ///
     /// Both cores: a second thread indexes authority.csv while this one reads invoices.csv into the canonical
-    /// store (work that needs no authority row). Then both threads read invoices.csv again, a half each, to
-    /// match each row, and this one reads only the unmatched authority rows again, at the offsets the index kept.
+    /// store. Once the index is ready, this thread also matches each row it reads, and the second thread reads
+    /// and matches the rows before that one (if the index is ready only after the last row, both threads read
+    /// invoices.csv again, a half each, to match). Then this one reads only the unmatched authority rows again,
+    /// at the offsets the index kept.
     ///
     /// Rows are read as bytes; a branch row whose compared fields equal its authority entry's byte for byte
     /// is consistent without building an `Invoice`. Rows that may differ, miss or carry a red-letter
@@ -65,16 +72,33 @@ struct Reconciler {
         var sellers = SellerSources()
         let fileSize = (try? FileManager.default.attributesOfItem(atPath: branchPath)[.size] as? Int) ?? 0
         var split = fileSize
+        // Matching during this pass, once the authority index is ready, and the rows matched as read.
+        var early: EarlyMatching?
+        var inline: InlineMatching?
         try LoadInputs.forEachCanonicalRowWithOffset(path: branchPath) { row, values, offset in
             result.branchInvoices += 1
             try result.canonical.append(row, values)
             if CanonicalRowValues.isRedWithOriginal(row) { branchReds.add(try LoadInputs.invoice(row)) }
             sellers.add(row)
             if split == fileSize, offset >= fileSize / 2, fileSize >= splitBytes { split = offset }
+            if early == nil, fileSize >= splitBytes,
+               result.branchInvoices & 1023 == 0 && loader.isFinished || result.branchInvoices == matchEarlyAtRow {
+                let started = try startMatching(branchPath: branchPath, before: offset, loader: loader)
+                early = started
+                inline = InlineMatching(reconciler: self, index: started.authority.index)
+            }
+            try inline?.match(row, values)
         }
         LoadTimings.mark("branch rows")
-        let unmatched = try matchBranchRows(branchPath: branchPath, split: split, end: fileSize, loader: loader,
+        let unmatched: [UnmatchedAuthorityRow]
+        if let started = early, let matcher = inline {
+            early = nil; inline = nil  // the index is freed with these, before the authority-only rows
+            unmatched = try finishMatching(started, later: matcher.part, end: fileSize, branchPath: branchPath,
+                                           branchReds: branchReds, into: &result)
+        } else {
+            unmatched = try matchBranchRows(branchPath: branchPath, split: split, end: fileSize, loader: loader,
                                             branchReds: branchReds, into: &result)
+        }
         LoadTimings.mark("branch matching")
         let attribution = BranchAttribution(spec: spec, sellerSources: sellers.bySeller)
         try addAuthorityOnly(unmatched, path: authorityPath, attribution: attribution, into: &result)
@@ -82,6 +106,62 @@ struct Reconciler {
         try result.canonical.sort()
         LoadTimings.mark("canonical sort")
         return result
+    }
+
+    /// Matching started while the branch file is still read for the canonical store: once the authority index is
+    /// ready (at row offset `start`), the rows before `start` are matched on a second thread and the rest as they
+    /// are read, so the branch file is not read again for them.
+    private struct EarlyMatching {
+        var authority: AuthorityRows
+        var start: Int
+        var earlier: BackgroundWork<MatchPart>
+    }
+
+    /// Matches the rows the first pass reads once the index is ready. A class holding the index as a constant,
+    /// so matching a row borrows it instead of copying the index's arrays (retains) for every row.
+    private final class InlineMatching {
+        let reconciler: Reconciler
+        let index: AuthorityIndex
+        var part: MatchPart
+
+        init(reconciler: Reconciler, index: AuthorityIndex) {
+            self.reconciler = reconciler; self.index = index
+            part = MatchPart(matched: [Bool](repeating: false, count: index.count))
+        }
+
+        func match(_ row: RecordRow, _ values: CanonicalRowValues) throws {
+            try reconciler.matchRow(row, values, index: index, into: &part)
+        }
+    }
+
+    /// Takes the (finished) authority index and starts matching the branch rows before `offset` on a second thread.
+    private func startMatching(branchPath: String, before offset: Int, loader: AuthorityLoader) throws -> EarlyMatching {
+        let authority = try loader.rows()
+        LoadTimings.mark("authority index (ready)")
+        let reconciler = self, index = authority.index
+        let earlier = BackgroundWork(name: "fapiao-match") { _ in
+            try reconciler.matchPart(branchPath: branchPath, range: 0..<offset, index: index)
+        }
+        return EarlyMatching(authority: authority, start: offset, earlier: earlier)
+    }
+
+    /// Joins early matching's parts in file order (the rows before `early.start`, then `later`, the rows from it
+    /// to `end`) and judges the status checks (as `match` does); returns the authority rows no branch row matched.
+    private func finishMatching(_ early: EarlyMatching, later: MatchPart, end: Int, branchPath: String,
+                                branchReds: RedLedger, into result: inout Reconciliation) throws -> [UnmatchedAuthorityRow] {
+        let index = early.authority.index
+        result.authorityInvoices = index.count
+        var part = try early.earlier.result()
+        if Reconciler.disjoint(later, part) {
+            Reconciler.join(later, into: &part)
+        } else {
+            try matchPart(branchPath: branchPath, range: early.start..<end, index: index, into: &part)
+        }
+        result.findings = part.found.findings
+        result.repairs = part.found.repairs
+        result.repairPositions = part.found.repairPositions
+        for check in part.pending { judgeStatus(check, index: index, branchReds: branchReds, into: &result) }
+        return early.authority.unmatched(part.matched)
     }
 
     /// Waits for the authority index, matches every branch row against it and returns the authority rows no
@@ -149,14 +229,19 @@ struct Reconciler {
 
     private func matchPart(branchPath: String, range: Range<Int>, index: AuthorityIndex, into part: inout MatchPart) throws {
         try LoadInputs.forEachCanonicalRow(path: branchPath, in: range) { row, values in
-            guard let entry = index.lookup(row) else { return missing(try LoadInputs.invoice(row), into: &part.found) }
-            part.matched[entry] = true
-            let authority = index.entries[entry]
-            if RowComparison.sameCompared(row, values, authority, pool: index.pool) { return }
-            let invoice = try LoadInputs.invoice(row)
-            compare(invoice, authority, pool: index.pool, into: &part.found)
-            if invoice.status != authority.status { part.pending.append(PendingStatus(invoice: invoice, entry: entry)) }
+            try matchRow(row, values, index: index, into: &part)
         }
+    }
+
+    /// Matches one branch row against the index.
+    private func matchRow(_ row: RecordRow, _ values: CanonicalRowValues, index: AuthorityIndex, into part: inout MatchPart) throws {
+        guard let entry = index.lookup(row) else { return missing(try LoadInputs.invoice(row), into: &part.found) }
+        part.matched[entry] = true
+        let authority = index.entries[entry]
+        if RowComparison.sameCompared(row, values, authority, pool: index.pool) { return }
+        let invoice = try LoadInputs.invoice(row)
+        compare(invoice, authority, pool: index.pool, into: &part.found)
+        if invoice.status != authority.status { part.pending.append(PendingStatus(invoice: invoice, entry: entry)) }
     }
 
     private func missing(_ invoice: Invoice, into result: inout Reconciliation) {
@@ -233,12 +318,9 @@ struct Reconciler {
     /// One unmatched authority row: read again, attributed to a branch, encoded, with its finding.
     private func authorityOnly(_ unmatched: UnmatchedAuthorityRow, file: RecordRowFile,
                                attribution: BranchAttribution) throws -> AuthorityOnly {
-        let invoice = try unmatched.invoice(in: file)
-        var attributed = invoice
-        if attributed.branch.isEmpty { attributed.branch = attribution.branch(for: invoice) }
+        let (invoice, attributed, canonical) = try unmatched.read(in: file, branch: attribution.branch(for:))
         let row = ReconciliationMessages.missingInBranches(attributed, branch: attributed.branch, cause: cause(for: attributed))
-        return AuthorityOnly(row: EncodedCanonicalRow(attributed),
-                             finding: Finding(row: row, stakeFen: invoice.total?.value.magnitudeFen ?? 0))
+        return AuthorityOnly(row: canonical, finding: Finding(row: row, stakeFen: invoice.total?.value.magnitudeFen ?? 0))
     }
 
     /// Why a kept authority invoice has no kept branch record, when tonight's inputs say.

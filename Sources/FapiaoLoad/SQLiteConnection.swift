@@ -78,9 +78,15 @@ final class SQLiteStatement {
         })
     }
 
-    /// Binds a copy of a string (SQLITE_TRANSIENT).
+    /// Binds a copy of a string (SQLITE_TRANSIENT), from its UTF-8 storage (no C-string copy); empty text is ''.
     func bind(_ position: Int32, text: String) throws {
-        try check(sqlite3_bind_text(handle, position, text, Int32(text.utf8.count), SQLiteStatement.transient))
+        var text = text
+        try check(text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return sqlite3_bind_text(handle, position, "", 0, nil) }
+            return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                sqlite3_bind_text(handle, position, $0, Int32(bytes.count), SQLiteStatement.transient)
+            }
+        })
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -95,6 +101,10 @@ final class SQLiteStatement {
         sqlite3_reset(handle)
     }
 
+    /// Calls `body` with the raw statement, for hot loops binding through the C API themselves (they pass the
+    /// OR of the bind result codes to `check(_:)`).
+    func withHandle<R>(_ body: (OpaquePointer) throws -> R) rethrows -> R { try body(handle!) }
+
     /// Releases the statement (before the connection closes).
     func finalize() {
         if let handle { sqlite3_finalize(handle) }
@@ -103,7 +113,8 @@ final class SQLiteStatement {
 
     deinit { finalize() }
 
-    private func check(_ code: Int32) throws {
+    /// Throws the connection's error unless `code` is SQLITE_OK.
+    func check(_ code: Int32) throws {
         guard code == SQLITE_OK else { throw connection.failure() }
     }
 }

@@ -61,6 +61,17 @@ final class CanonicalBytesTests: XCTestCase {
                 XCTAssertEqual(String(decoding: actual, as: UTF8.self), String(decoding: expected, as: UTF8.self),
                                file: file, line: line)
                 XCTAssertEqual(keyLength, invoice.key.utf8.count, file: file, line: line)
+                for branch in ["haidian", "", "a,\"b\""] {  // an authority invoice attributed to a branch
+                    var attributed = invoice
+                    attributed.branch = branch
+                    var expected: [UInt8] = [], actual: [UInt8] = []
+                    CSVFormatter.append(attributed.canonicalRow, to: &expected)
+                    _ = Array(branch.utf8).withUnsafeBufferPointer {
+                        CanonicalBytes.append(row, values: values, branch: $0, to: &actual)
+                    }
+                    XCTAssertEqual(String(decoding: actual, as: UTF8.self), String(decoding: expected, as: UTF8.self),
+                                   file: file, line: line)
+                }
                 let identity = RowIdentity(row)
                 XCTAssertEqual(identity.digital, invoice.identity.packedDigital, file: file, line: line)
                 XCTAssertEqual(identity.legacy, invoice.identity.packedLegacy, file: file, line: line)

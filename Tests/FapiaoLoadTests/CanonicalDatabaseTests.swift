@@ -81,6 +81,30 @@ final class CanonicalDatabaseTests: XCTestCase {
         XCTAssertEqual(a, b)
     }
 
+    /// Multi-row INSERTs (full batches, then the rest one by one) give the file single-row INSERTs give.
+    func testTheFileDoesNotDependOnRowsPerStatement() throws {
+        var store = CanonicalRowStore()
+        for index in 0..<40 {
+            let key = String(format: "2511200000000000%04d", (index * 7) % 40)
+            try store.append(invoice(key, line: index + 2, total: "\(index).5\(index % 10)",
+                                     buyerName: index % 9 == 0 ? "盛世, \"北京\"\n3层" : "买方\(index)"))
+        }
+        try store.sort()
+        var files: [Data] = []
+        for rowsPerStatement in [1, 3, 32] {
+            let path = "\(root)/canonical-\(rowsPerStatement).sqlite"
+            let writer = CanonicalDatabaseWriter(path: path, rows: store, rowsPerStatement: rowsPerStatement)
+            XCTAssertEqual(try writer.finish(), 40)
+            files.append(try Data(contentsOf: URL(fileURLWithPath: path)))
+        }
+        XCTAssertEqual(files[0], files[1])
+        XCTAssertEqual(files[0], files[2])
+        let connection = try SQLiteConnection(path: "\(root)/canonical-3.sqlite")
+        defer { try? connection.close() }
+        XCTAssertEqual(try connection.query("SELECT COUNT(*), SUM(seq), SUM(total_fen) FROM invoices"),
+                       [["40", "780", String((0..<40).map { $0 * 100 + 50 + $0 % 10 }.reduce(0, +))]])
+    }
+
     func testTheResultCountsTheDatabaseRows() throws {
         let request = try night.write(root: root, date: "2025-04-17")
         let result = try LoadStage.run(request)

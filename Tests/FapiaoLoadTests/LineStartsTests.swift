@@ -49,20 +49,54 @@ final class PackedKeyTableTests: XCTestCase {
     }
 }
 
-/// `RowFields.split` gives the fields `CSVParser` gives for quote-free rows and refuses rows with a quote.
-final class RowFieldsTests: XCTestCase {
-    private func split(_ text: String) -> [String]? {
-        var fields = RowFields()
-        return Array(text.utf8).withUnsafeBufferPointer { bytes in
-            guard fields.split(bytes) else { return nil }
-            return (0..<fields.count).map { String(decoding: fields[$0], as: UTF8.self) }
+/// `CanonicalRowBatch` splits quote-free rows on commas as `CSVParser` would, refuses rows with a quote (they are
+/// parsed and appended as views) and insists on the canonical width.
+final class CanonicalRowBatchTests: XCTestCase {
+    private let width = CanonicalRowBatch.fieldCount
+
+    private func contents(of batch: CanonicalRowBatch) -> [[String]] {
+        guard batch.count > 0 else { return [] }
+        return batch.withFields { bytes, bounds in
+            (0..<batch.count).map { row in
+                (0..<width).map { field in
+                    let bound = 2 * (row * width + field)
+                    return String(decoding: UnsafeBufferPointer(start: bytes + bounds[bound], count: bounds[bound + 1] - bounds[bound]),
+                                  as: UTF8.self)
+                }
+            }
         }
     }
 
-    func testQuoteFreeRowsSplitOnCommas() {
-        XCTAssertEqual(split("a,,b,北京,\n"), ["a", "", "b", "北京", ""])
-        XCTAssertEqual(split(",x\n"), ["", "x"])
-        XCTAssertEqual(split("only\n"), ["only"])
-        XCTAssertNil(split("a,\"b,c\"\n"))
+    private func row(_ fields: [String]) -> String { fields.joined(separator: ",") + "\n" }
+
+    func testQuoteFreeRowsSplitOnCommas() throws {
+        var batch = CanonicalRowBatch(rows: 2)
+        let first = ["a", "", "北京"] + Array(repeating: "x", count: width - 4) + [""]
+        let second = Array(repeating: "", count: width)
+        for fields in [first, second] {
+            let added = try Array(row(fields).utf8).withUnsafeBufferPointer { try batch.appendUnquoted($0) }
+            XCTAssertTrue(added)
+        }
+        XCTAssertEqual(contents(of: batch), [first, second])
+        batch.removeAll()
+        XCTAssertEqual(batch.count, 0)
+    }
+
+    func testRowsWithAQuoteAreParsedAndCopied() throws {
+        var batch = CanonicalRowBatch(rows: 1)
+        let fields = ["a, \"b\"\nc"] + Array(repeating: "y", count: width - 1)
+        var text: [UInt8] = []
+        CSVFormatter.append(fields, to: &text)
+        let added = try text.withUnsafeBufferPointer { try batch.appendUnquoted($0) }
+        XCTAssertFalse(added)
+        var parser = CSVParser()
+        try text.withUnsafeBufferPointer { bytes in try parser.feedRows(bytes) { try batch.append($0) } }
+        XCTAssertEqual(contents(of: batch), [fields])
+    }
+
+    func testARowOfAnotherWidthIsAnError() {
+        var batch = CanonicalRowBatch(rows: 1)
+        XCTAssertThrowsError(try Array("a,b\n".utf8).withUnsafeBufferPointer { try batch.appendUnquoted($0) })
+        XCTAssertEqual(batch.count, 0)
     }
 }

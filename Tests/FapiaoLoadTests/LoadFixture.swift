@@ -107,7 +107,8 @@ func text(_ path: String) throws -> String {
 }
 
 /// Reconciles a night's files directly (no history, no outputs).
-func reconcile(_ night: NightFixture, spec: PipelineSpec = Chain.spec, splitBytes: Int = Reconciler.defaultSplitBytes) throws -> Reconciliation {
+func reconcile(_ night: NightFixture, spec: PipelineSpec = Chain.spec, splitBytes: Int = Reconciler.defaultSplitBytes,
+               matchEarlyAtRow: Int? = nil) throws -> Reconciliation {
     let root = try TestSupport.temporaryDirectory("fapiao-load")
     defer { try? FileManager.default.removeItem(atPath: root) }
     let request = try night.write(root: root, date: "2025-04-17", spec: spec)
@@ -116,6 +117,7 @@ func reconcile(_ night: NightFixture, spec: PipelineSpec = Chain.spec, splitByte
     let rejects = try LoadInputs.readRejects(path: paths.rejects, branchSources: Set(spec.branchSources.map(\.name)))
     var reconciler = Reconciler(spec: spec, facts: InputFacts(findings: findings), rejects: rejects)
     reconciler.splitBytes = splitBytes
+    reconciler.matchEarlyAtRow = matchEarlyAtRow
     if splitBytes < Reconciler.defaultSplitBytes { reconciler.splitUnmatched = 2 }
     return try reconciler.run(branchPath: paths.branchInvoices, authorityPath: paths.authorityInvoices)
 }

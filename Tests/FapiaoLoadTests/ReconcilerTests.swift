@@ -141,7 +141,13 @@ final class SplitMatchingTests: XCTestCase {
         }
         let night = NightFixture(branch: branch, authority: authority)
         let onePass = try reconcile(night)
-        let halves = try reconcile(night, splitBytes: 1)
+        try assertSame(try reconcile(night, splitBytes: 1), onePass)
+        for row in [1, 2, 17, 32] {  // matching from row `row` on during the first pass, the rows before on a thread
+            try assertSame(try reconcile(night, splitBytes: 1, matchEarlyAtRow: row), onePass)
+        }
+    }
+
+    private func assertSame(_ halves: Reconciliation, _ onePass: Reconciliation) throws {
         XCTAssertFalse(onePass.findings.isEmpty)
         XCTAssertEqual(halves.findings, onePass.findings, "same rows in the same order")
         XCTAssertEqual(halves.repairs.map(\.invoice), onePass.repairs.map(\.invoice))
