@@ -12,6 +12,7 @@ public enum NightRunner {
         let logger = Logger(label: "fapiao")
         let lock = try StageLock(path: RunLayout(pipeline: pipeline, date: nights[0]).lockPath)
         defer { withExtendedLifetime(lock) {} }
+        defer { StagePublisher.waitForRemovals() }  // before the lock goes
         var code: Int32 = 0
         for night in nights {
             logger.info("night \(night): pipeline \(pipeline.spec.name)")

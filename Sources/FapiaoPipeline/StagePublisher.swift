@@ -17,32 +17,54 @@ public struct StagePublisher {
         let parent = (target as NSString).deletingLastPathComponent
         let name = (target as NSString).lastPathComponent
         try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        let ours = ".\(name).old-\(getpid())-"  // being removed in the background by this process
         for leftover in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
-        where leftover.hasPrefix(".\(name).staging-") || leftover.hasPrefix(".\(name).old-") {
+        where (leftover.hasPrefix(".\(name).staging-") || leftover.hasPrefix(".\(name).old-")) && !leftover.hasPrefix(ours) {
             try? FileManager.default.removeItem(atPath: parent + "/" + leftover)
         }
         staging = parent + "/.\(name).staging-\(getpid())"
         try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false)
     }
 
+    /// The stage folder's name (e.g. `extract`).
+    private var name: String { (target as NSString).lastPathComponent }
+
     /// Swaps the staging folder into place and removes the old one; fsyncs both levels.
+    ///
+    /// The old folder (gigabytes on a big night) is removed on a background thread while the next stage runs;
+    /// `waitForRemovals()` joins it before the lock is released. A run killed meanwhile leaves it under its
+    /// hidden staging name, which the next publisher of that stage removes.
     public func publish() throws {
         fsyncDirectory(staging)
         let parent = (target as NSString).deletingLastPathComponent
         if FileManager.default.fileExists(atPath: target) {
+            let old = parent + "/.\(name).old-\(getpid())-\(UUID().uuidString)"
             if exchange(staging, target) {
-                try? FileManager.default.removeItem(atPath: staging)
+                if rename(staging, old) == 0 { Self.removeInBackground(old) } else { discard() }
             } else {
-                let old = parent + "/.\((target as NSString).lastPathComponent).old-\(getpid())"
                 try move(target, old)
                 try move(staging, target)
-                try? FileManager.default.removeItem(atPath: old)
+                Self.removeInBackground(old)
             }
         } else {
             try move(staging, target)
         }
         fsyncDirectory(parent)
     }
+
+    /// Old stage folders still being removed.
+    private static let removals = DispatchGroup()
+
+    private static func removeInBackground(_ path: String) {
+        removals.enter()
+        DispatchQueue.global(qos: .utility).async {
+            try? FileManager.default.removeItem(atPath: path)
+            removals.leave()
+        }
+    }
+
+    /// Waits until every replaced stage folder is gone.
+    public static func waitForRemovals() { removals.wait() }
 
     /// Removes the staging folder after a failure.
     public func discard() { try? FileManager.default.removeItem(atPath: staging) }

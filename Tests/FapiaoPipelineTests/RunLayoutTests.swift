@@ -37,6 +37,7 @@ final class RunLayoutTests: XCTestCase {
             try publisher.publish()
             XCTAssertEqual(try String(contentsOfFile: base + "/extract/a.txt", encoding: .utf8), "round \(round)")
         }
+        StagePublisher.waitForRemovals()
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: base), ["extract"])
     }
 }
