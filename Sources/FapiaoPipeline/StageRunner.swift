@@ -34,15 +34,17 @@ public struct StageRunner {
         self.logger = logger
     }
 
-    /// Extract, transform and load in order.
+    /// Extract, transform and load in order; returns once replaced stage folders are removed.
     public func runAll() throws -> NightOutcome {
+        defer { StagePublisher.waitForRemovals() }
         try runExtract()
         try runTransform()
         return try runLoad()
     }
 
-    /// Runs one stage (the previous one must be complete).
+    /// Runs one stage (the previous one must be complete); returns once the replaced folder is removed.
     public func run(_ stage: Stage) throws -> NightOutcome {
+        defer { StagePublisher.waitForRemovals() }
         switch stage {
         case .extract: try runExtract()
         case .transform: try runTransform()
