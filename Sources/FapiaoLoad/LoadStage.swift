@@ -131,7 +131,8 @@ public enum LoadStage {
         var findings = stageFindings.map { Finding(row: $0) } + reconciliation.findings
         let resolved = HistoryTracker.apply(&findings, date: request.date, snapshot: snapshot)
         let (stages, records) = try StageCountsReader.read(paths: paths, spec: spec, reconciliation: reconciliation)
-        let sortedOpen = sortForReport(findings)
+        sortForReportInPlace(&findings)
+        let sortedOpen = findings
         var summary = NightSummary(
             date: request.date.description, pipeline: spec.name, sources: spec.sources.map(\.name),
             branches: spec.branchSources.map(\.name), open: sortedOpen, resolved: resolved,
