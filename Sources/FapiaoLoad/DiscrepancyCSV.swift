@@ -54,9 +54,12 @@ enum DiscrepancyCSV {
         let writer = try AtomicFileWriter(path: path)
         try writer.write([0xEF, 0xBB, 0xBF])
         try writer.append { CSVFormatter.append(header, to: &$0) }
-        for index in findings.indices {
-            let cells = cells(findings[index])
-            try writer.append { CSVFormatter.append(cells, to: &$0) }
+        var fieldLabels: [String: [UInt8]] = [:]
+        try findings.withUnsafeBufferPointer { rows in
+            guard let base = rows.baseAddress else { return }
+            for index in rows.indices {
+                try writer.append { appendRow(base + index, fieldLabels: &fieldLabels, to: &$0) }
+            }
         }
         try writer.commit()
     }

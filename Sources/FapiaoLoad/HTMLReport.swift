@@ -28,9 +28,10 @@ enum HTMLReport {
         html += overview(summary)
         html += HTMLChart.section(summary.history)
         html += HTMLTables.branchSection(summary)
-        let byType = Dictionary(grouping: summary.open) { $0.row.type }
+        let (shownByType, countByType) = firstRowsByType(summary.open)
         for type in DiscrepancyType.allCases {
-            html += HTMLTables.typeSection(type, rows: byType[type] ?? [], money: summary.moneyByType[type] ?? 0)
+            html += HTMLTables.typeSection(type, rows: shownByType[type] ?? [], total: countByType[type] ?? 0,
+                                           money: summary.moneyByType[type] ?? 0)
         }
         html += HTMLTables.resolvedSection(summary.resolved)
         html += "</main>\n"
@@ -43,6 +44,22 @@ enum HTMLReport {
 
             """
         return html
+    }
+
+    /// Per type, its first `maxRowsPerSection` rows (in the given order) and its number of rows: what a type
+    /// section shows, without copying every open finding into per-type arrays.
+    static func firstRowsByType(_ rows: [Finding]) -> (shown: [DiscrepancyType: [Finding]], count: [DiscrepancyType: Int]) {
+        var shown: [DiscrepancyType: [Finding]] = [:], count: [DiscrepancyType: Int] = [:]
+        rows.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for index in buffer.indices {
+                let type = (base + index).pointee.row.type
+                let seen = count[type, default: 0]
+                count[type] = seen + 1
+                if seen < maxRowsPerSection { shown[type, default: []].append(buffer[index]) }
+            }
+        }
+        return (shown, count)
     }
 
     private static func header(_ summary: NightSummary) -> String {

@@ -48,15 +48,16 @@ enum HTMLTables {
     }
 
     /// One discrepancy type's section: what it means, what to do, and its rows.
-    static func typeSection(_ type: DiscrepancyType, rows: [Finding], money: Int64) -> String {
+    /// `rows` are the section's first rows (at most `HTMLReport.maxRowsPerSection`), `total` its number of rows.
+    static func typeSection(_ type: DiscrepancyType, rows: [Finding], total: Int, money: Int64) -> String {
         let guide = TypeGuide.of(type)
-        var html = "<section id=\"\(type.rawValue)\" class=\"type-section\(rows.isEmpty ? " empty" : "")\">\n"
-        html += "<h2>\(esc(type.chineseName)) <span class=\"en\">\(type.rawValue)</span> <span class=\"count\">\(rows.count)</span>"
+        var html = "<section id=\"\(type.rawValue)\" class=\"type-section\(total == 0 ? " empty" : "")\">\n"
+        html += "<h2>\(esc(type.chineseName)) <span class=\"en\">\(type.rawValue)</span> <span class=\"count\">\(total)</span>"
         html += money > 0 ? " <span class=\"money\">\(esc(Labels.yuan(money)))</span>" : ""
         html += "</h2>\n<p class=\"guide\">\(esc(guide.meaningZh)) <span class=\"en\">\(esc(guide.meaningEn))</span><br>"
         html += "处理 <span class=\"en\">To do</span>：\(esc(guide.actionZh))</p>\n"
-        guard !rows.isEmpty else { return html + "<p class=\"none\">今晚无此类差异 <span class=\"en\">None tonight</span></p>\n</section>\n" }
-        return html + rowTable(rows) + "</section>\n"
+        guard total > 0 else { return html + "<p class=\"none\">今晚无此类差异 <span class=\"en\">None tonight</span></p>\n</section>\n" }
+        return html + rowTable(rows, total: total) + "</section>\n"
     }
 
     /// The rows resolved tonight.
@@ -65,16 +66,17 @@ enum HTMLTables {
         html += "<h2>今晚已解决 <span class=\"en\">Resolved tonight</span> <span class=\"count\">\(rows.count)</span></h2>\n"
         html += "<p class=\"guide\">上一晚仍未解决、今晚不再出现的差异。<span class=\"en\">Open on the previous night, gone tonight.</span></p>\n"
         guard !rows.isEmpty else { return html + "<p class=\"none\">无 <span class=\"en\">None</span></p>\n</section>\n" }
-        return html + rowTable(rows) + "</section>\n"
+        return html + rowTable(rows, total: rows.count) + "</section>\n"
     }
 
     /// A filterable, sortable table of discrepancy rows (at most `HTMLReport.maxRowsPerSection`).
-    static func rowTable(_ rows: [Finding]) -> String {
+    /// `total` is the number of rows of which `rows` are the first.
+    static func rowTable(_ rows: [Finding], total: Int) -> String {
         let shown = Array(rows.prefix(HTMLReport.maxRowsPerSection))
         let columns = HTMLColumn.all.filter { column in !column.optional || shown.contains { !column.isEmpty($0) } }
         var html = "<div class=\"tools\"><input class=\"filter\" type=\"search\" placeholder=\"筛选 Filter：发票号、门店、文件…\">"
-        html += " 显示 <span class=\"en\">showing</span> <span class=\"shown\">\(shown.count)</span> / \(rows.count)"
-        if rows.count > shown.count {
+        html += " 显示 <span class=\"en\">showing</span> <span class=\"shown\">\(shown.count)</span> / \(total)"
+        if total > shown.count {
             html += " <span class=\"cap\">（仅列前 \(shown.count) 条，完整列表见 discrepancies.csv）</span>"
         }
         html += "</div>\n<div class=\"scroll\"><table class=\"rows sortable\">\n<thead><tr>"

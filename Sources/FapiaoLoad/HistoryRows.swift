@@ -12,22 +12,15 @@ enum HistoryRows {
         defer { statement.finalize() }
         let tonight = night.date.description
         let lastSeenResolved = night.previousNight ?? tonight
-        let isInteger = HistorySchema.findingColumns.indices.map { HistorySchema.integerFindingColumns.contains($0) }
         try statement.bind(1, text: tonight)
         try night.rows.withUnsafeBufferPointer { rows in
             guard let base = rows.baseAddress else { return }
             for seq in rows.indices {
                 let finding = base + seq
                 try statement.bind(2, int: Int64(seq))
-                let values = finding.pointee.machineRow
-                for (index, text) in values.enumerated() {
-                    if isInteger[index] {
-                        try statement.bind(Int32(index + 3), int: Int64(Int(text) ?? 0))
-                    } else {
-                        try statement.bind(Int32(index + 3), text: text)
-                    }
-                }
-                let sha = Int32(values.count + 3), next = sha + 1, resolved = finding.pointee.row.status == .resolved
+                try bindFinding(statement, finding, from: 3)
+                let sha = Int32(Discrepancy.header.count + 3), next = sha + 1
+                let resolved = finding.pointee.row.status == .resolved
                 try statement.bind(sha, text: finding.pointee.row.fileSHA256)
                 try statement.bind(next, text: resolved ? lastSeenResolved : tonight)
                 if resolved { try statement.bind(next + 1, text: tonight) } else { try statement.bindNull(next + 1) }
@@ -35,6 +28,30 @@ enum HistoryRows {
                 try statement.step()
             }
         }
+    }
+
+    /// Binds the `Discrepancy.header` columns of a finding from position `first` on, read in place: the values of
+    /// `Finding.machineRow`, with `days_open` and `line` bound as integers (an empty line is 0) without going
+    /// through text.
+    private static func bindFinding(_ statement: SQLiteStatement, _ finding: UnsafePointer<Finding>,
+                                    from first: Int32) throws {
+        try statement.bind(first, text: finding.pointee.id)
+        try statement.bind(first + 1, text: finding.pointee.row.type.rawValue)
+        try statement.bind(first + 2, text: finding.pointee.row.severity.rawValue)
+        try statement.bind(first + 3, text: finding.pointee.row.status.rawValue)
+        try statement.bind(first + 4, text: finding.pointee.row.firstSeen)
+        try statement.bind(first + 5, int: Int64(finding.pointee.row.daysOpen))
+        try statement.bind(first + 6, text: finding.pointee.row.branch)
+        try statement.bind(first + 7, text: finding.pointee.row.source)
+        try statement.bind(first + 8, text: finding.pointee.row.invoiceKey)
+        try statement.bind(first + 9, text: finding.pointee.row.field)
+        try statement.bind(first + 10, text: finding.pointee.row.branchValue)
+        try statement.bind(first + 11, text: finding.pointee.row.authorityValue)
+        try statement.bind(first + 12, text: finding.pointee.row.file)
+        try statement.bind(first + 13, int: Int64(finding.pointee.row.line))
+        try statement.bind(first + 14, text: finding.pointee.row.messageZh)
+        try statement.bind(first + 15, text: finding.pointee.row.messageEn)
+        try statement.bind(first + 16, text: finding.pointee.row.action)
     }
 
     /// Inserts the night's `runs` row.

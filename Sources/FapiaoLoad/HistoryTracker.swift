@@ -100,6 +100,29 @@ func sortForReport(_ findings: [Finding]) -> [Finding] {
     }
 }
 
+/// `findings = sortForReport(findings)` without copying a finding: the same order (positions sorted by
+/// `reportPrecedes`), applied by moving the findings along the permutation's cycles (swaps move, they do not
+/// retain), so neither a second array nor the destruction of the first is paid.
+func sortForReportInPlace(_ findings: inout [Finding]) {
+    findings.withUnsafeMutableBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return }
+        var order = (0..<Int32(buffer.count)).map { $0 }
+        order.sort { reportPrecedes(base + Int($0), base + Int($1)) }
+        var placed = [Bool](repeating: false, count: buffer.count)
+        for start in buffer.indices where !placed[start] {
+            // Position j gets the finding at order[j]; the finding from `start` travels along until its place.
+            var position = start
+            while true {
+                placed[position] = true
+                let from = Int(order[position])
+                if from == start { break }
+                buffer.swapAt(position, from)
+                position = from
+            }
+        }
+    }
+}
+
 /// `reportPrecedes` on findings in place: the fields of `Discrepancy.reportOrder` compared one by one through the
 /// pointers (only the strings compared are loaded; a whole `Discrepancy` copy retains all fifteen), then the
 /// same tie-breaks. Must order exactly as `reportPrecedes(a.row, b.row)` (tested).

@@ -73,7 +73,7 @@ public enum LoadStage {
         let paths = LoadInputPaths(request)
         let repairColumns = try RepairBatch.columns(request.spec.load)
         LoadTimings.mark("start")
-        let (stageFindings, reconciliation) = try reconcile(request, paths: paths)
+        var (stageFindings, reconciliation) = try reconcile(request, paths: paths)
         let database = CanonicalDatabaseWriter(path: "\(request.outputDirectory)/\(Output.canonicalDatabase)",
                                                rows: reconciliation.canonical)
         LoadTimings.mark("reconcile")
@@ -83,7 +83,7 @@ public enum LoadStage {
         let (historyPath, date) = (request.historyDatabasePath, request.date)
         let historyOpened = BackgroundWork(name: "fapiao-history") { _ in try HistoryTransaction(path: historyPath, date: date) }
         let summary = try summarize(request, paths: paths, stageFindings: stageFindings,
-                                    reconciliation: reconciliation, snapshot: snapshot)
+                                    reconciliation: &reconciliation, snapshot: snapshot)
         LoadTimings.mark("summarize")
         let rows = mergeForReport(summary.open, summary.resolved)
         LoadTimings.mark("sort rows")
@@ -124,14 +124,19 @@ public enum LoadStage {
         return (stageFindings, reconciliation)
     }
 
-    /// Sets statuses against history and gathers tonight's numbers.
+    /// Sets statuses against history and gathers tonight's numbers; leaves `reconciliation.findings` empty.
     private static func summarize(_ request: LoadRequest, paths: LoadInputPaths, stageFindings: [Discrepancy],
-                                  reconciliation: Reconciliation, snapshot: HistorySnapshot) throws -> NightSummary {
+                                  reconciliation: inout Reconciliation, snapshot: HistorySnapshot) throws -> NightSummary {
         let spec = request.spec
-        var findings = stageFindings.map { Finding(row: $0) } + reconciliation.findings
+        // Tonight's reconciliation findings are taken out of `reconciliation` (nothing reads them there later) and
+        // the stage findings put in front: the elements move, where `stage + reconciliation.findings` copied each.
+        var findings: [Finding] = []
+        swap(&findings, &reconciliation.findings)
+        findings.insert(contentsOf: stageFindings.map { Finding(row: $0) }, at: 0)
         let resolved = HistoryTracker.apply(&findings, date: request.date, snapshot: snapshot)
         let (stages, records) = try StageCountsReader.read(paths: paths, spec: spec, reconciliation: reconciliation)
-        let sortedOpen = sortForReport(findings)
+        sortForReportInPlace(&findings)
+        let sortedOpen = findings
         var summary = NightSummary(
             date: request.date.description, pipeline: spec.name, sources: spec.sources.map(\.name),
             branches: spec.branchSources.map(\.name), open: sortedOpen, resolved: resolved,

@@ -30,6 +30,18 @@ final class FindingOrderTests: XCTestCase {
         XCTAssertEqual(sortForReport(findings), expected)
     }
 
+    func testSortInPlaceEqualsSortForReport() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [0, 1, 2, 7, findings.count] {
+            var rows = Array(findings.shuffled(using: &generator).prefix(count))
+            rows += rows.prefix(count / 3)  // equal findings too
+            let expected = sortForReport(rows)
+            sortForReportInPlace(&rows)
+            XCTAssertEqual(rows, expected)
+            XCTAssertEqual(rows.map(\.stakeFen), expected.map(\.stakeFen))
+        }
+    }
+
     func testMergeForReportEqualsSortingTheConcatenation() {
         let all = sortForReport(findings)
         let open = all.enumerated().filter { $0.offset % 3 != 0 }.map(\.element)
