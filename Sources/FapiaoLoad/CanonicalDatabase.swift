@@ -63,29 +63,18 @@ enum CanonicalDatabase {
 /// failure. Dropping the writer without `finish()` stops the thread and waits for it (the unfinished file stays
 /// in the staging folder, which is discarded with it).
 final class CanonicalDatabaseWriter: Sendable {
-    private let state = State()
+    private let work: BackgroundWork<Int>
 
     /// Starts creating the database at `path` (which must not exist) from `rows` (sorted), inserting
     /// `rowsPerStatement` rows per statement (any count gives the same file; tests use small ones).
     init(path: String, rows: CanonicalRowStore, rowsPerStatement: Int = CanonicalDatabase.rowsPerStatement) {
-        let state = self.state
-        let thread = Thread {
-            let outcome = Result {
-                try CanonicalDatabaseWriter.fill(path: path, rows: rows, rowsPerStatement: rowsPerStatement, stop: { state.stopped })
-            }
-            state.finish(outcome)
+        work = BackgroundWork(name: "fapiao-sqlite") { stop in
+            try CanonicalDatabaseWriter.fill(path: path, rows: rows, rowsPerStatement: rowsPerStatement, stop: stop)
         }
-        thread.name = "fapiao-sqlite"
-        thread.start()
     }
 
-    /// Waits until the database is committed and synced; returns the rows written.
-    func finish() throws -> Int { try state.outcome().get() }
-
-    deinit {
-        state.stop()
-        _ = state.outcome()
-    }
+    /// Waits until the database is committed and synced; returns the rows written. Call it once.
+    func finish() throws -> Int { try work.result() }
 
     /// The thread's work: creates the table, inserts every row in order, commits, closes, syncs.
     ///
@@ -193,34 +182,3 @@ final class CanonicalDatabaseWriter: Sendable {
     }
 }
 
-extension CanonicalDatabaseWriter {
-    /// The stop flag and the thread's outcome, under one lock.
-    private final class State: @unchecked Sendable {
-        private let condition = NSCondition()
-        private var stopFlag = false
-        private var result: Result<Int, Error>?
-
-        var stopped: Bool {
-            condition.lock(); defer { condition.unlock() }
-            return stopFlag
-        }
-
-        func stop() {
-            condition.lock(); defer { condition.unlock() }
-            stopFlag = true
-        }
-
-        func finish(_ outcome: Result<Int, Error>) {
-            condition.lock(); defer { condition.unlock() }
-            result = outcome
-            condition.broadcast()
-        }
-
-        /// Waits for the thread's outcome.
-        func outcome() -> Result<Int, Error> {
-            condition.lock(); defer { condition.unlock() }
-            while result == nil { condition.wait() }
-            return result!
-        }
-    }
-}
