@@ -1,4 +1,5 @@
 import Foundation
+import FapiaoIO
 
 /// A fixed-capacity byte buffer handed from one thread to another (a `final class`: it owns its memory and
 /// is passed by reference, never copied).
@@ -64,82 +65,6 @@ final class ReusePool<Item: AnyObject>: @unchecked Sendable {
     }
 }
 
-/// A bounded, blocking first-in-first-out queue between two threads, which either side can cancel.
-final class HandoffQueue<Item>: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var items: [Item] = []
-    private var head = 0
-    private let capacity: Int
-    private var cancelled = false
-
-    /// A queue holding at most `capacity` items.
-    init(capacity: Int) { self.capacity = max(1, capacity) }
-
-    /// Adds an item, waiting while the queue is full; false when the queue was cancelled.
-    @discardableResult
-    func send(_ item: Item) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while !cancelled && items.count - head >= capacity { condition.wait() }
-        guard !cancelled else { return false }
-        items.append(item)
-        condition.broadcast()
-        return true
-    }
-
-    /// Adds an item unless the queue is full or cancelled (never waits); false when it was not added.
-    @discardableResult
-    func offer(_ item: Item) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !cancelled, items.count - head < capacity else { return false }
-        items.append(item)
-        condition.broadcast()
-        return true
-    }
-
-    /// True once `cancel` ran.
-    var isCancelled: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return cancelled
-    }
-
-    /// The next item, waiting while the queue is empty; nil when the queue was cancelled.
-    func receive() -> Item? {
-        condition.lock()
-        defer { condition.unlock() }
-        while !cancelled && head == items.count { condition.wait() }
-        return cancelled ? nil : take()
-    }
-
-    /// The next item if there is one, without waiting (nil when empty or cancelled).
-    func poll() -> Item? {
-        condition.lock()
-        defer { condition.unlock() }
-        return cancelled || head == items.count ? nil : take()
-    }
-
-    private func take() -> Item {
-        let item = items[head]
-        head += 1
-        if head == items.count {
-            items.removeAll(keepingCapacity: true)
-            head = 0
-        }
-        condition.broadcast()
-        return item
-    }
-
-    /// Wakes both sides for good: `send` and `receive` return at once from now on.
-    func cancel() {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        condition.unlock()
-    }
-}
-
 /// A byte stream produced on a background thread and consumed, in order, on the caller's: the producer
 /// `write`s pieces of any size, which travel in large chunks; its end or its error arrives after every byte
 /// written before it.
@@ -164,7 +89,7 @@ final class BackgroundByteStream: @unchecked Sendable {
 
     /// The size of a chunk handed over.
     static let chunkCapacity = 1 << 20
-    private let items = HandoffQueue<Item>(capacity: 3)
+    private let items = Channel<Item>(capacity: 3)
     private static let spare = ReusePool(limit: 12) { ByteChunk(capacity: BackgroundByteStream.chunkCapacity) }
     private let done = DispatchSemaphore(value: 0)
     private var filling: ByteChunk?

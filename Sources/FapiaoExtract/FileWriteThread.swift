@@ -1,4 +1,5 @@
 import Foundation
+import FapiaoIO
 
 /// Writes blocks of bytes to a file descriptor, in order, on its own thread, so that the kernel's copy
 /// into the page cache does not hold up the thread producing the bytes. Also starts the disk writing of
@@ -22,7 +23,7 @@ final class FileWriteThread: @unchecked Sendable {
     static let blockCapacity = 1 << 20
     private let descriptor: Int32
     private let path: String
-    private let jobs = HandoffQueue<Job>(capacity: 2)
+    private let jobs = Channel<Job>(capacity: 2)
     private static let spare = ReusePool(limit: 8) { WriteBlock(capacity: FileWriteThread.blockCapacity) }
     private let done = DispatchSemaphore(value: 0)
     private let lock = NSLock()

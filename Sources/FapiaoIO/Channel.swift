@@ -1,7 +1,8 @@
 import Foundation
 
-/// A bounded, blocking first-in-first-out queue between two threads, which either side can cancel.
-final class Channel<Item>: @unchecked Sendable {
+/// A bounded, blocking first-in-first-out queue between two threads, which either side can cancel (the
+/// hand-over between the stages' reading, working and writing threads).
+public final class Channel<Item>: @unchecked Sendable {
     private let condition = NSCondition()
     private var items: [Item?] = []
     private var head = 0
@@ -9,10 +10,10 @@ final class Channel<Item>: @unchecked Sendable {
     private var cancelled = false
 
     /// A channel holding at most `capacity` items.
-    init(capacity: Int) { self.capacity = max(1, capacity) }
+    public init(capacity: Int) { self.capacity = max(1, capacity) }
 
     /// Items waiting.
-    var count: Int {
+    public var count: Int {
         condition.lock()
         defer { condition.unlock() }
         return items.count - head
@@ -20,7 +21,7 @@ final class Channel<Item>: @unchecked Sendable {
 
     /// Adds an item, waiting while the channel is full; false when the channel was cancelled.
     @discardableResult
-    func send(_ item: Item) -> Bool {
+    public func send(_ item: Item) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while !cancelled && items.count - head >= capacity { condition.wait() }
@@ -32,7 +33,7 @@ final class Channel<Item>: @unchecked Sendable {
 
     /// Adds an item unless the channel is full or cancelled (never waits); false when it was not added.
     @discardableResult
-    func offer(_ item: Item) -> Bool {
+    public func offer(_ item: Item) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         guard !cancelled, items.count - head < capacity else { return false }
@@ -41,8 +42,15 @@ final class Channel<Item>: @unchecked Sendable {
         return true
     }
 
+    /// True once `cancel` ran.
+    public var isCancelled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return cancelled
+    }
+
     /// The next item, waiting while the channel is empty; nil when the channel was cancelled.
-    func receive() -> Item? {
+    public func receive() -> Item? {
         condition.lock()
         defer { condition.unlock() }
         while !cancelled && head == items.count { condition.wait() }
@@ -50,7 +58,7 @@ final class Channel<Item>: @unchecked Sendable {
     }
 
     /// The next item if there is one, without waiting.
-    func poll() -> Item? {
+    public func poll() -> Item? {
         condition.lock()
         defer { condition.unlock() }
         return cancelled || head == items.count ? nil : take()
@@ -72,7 +80,7 @@ final class Channel<Item>: @unchecked Sendable {
     }
 
     /// Wakes both sides for good: `send` and `receive` return at once from now on.
-    func cancel() {
+    public func cancel() {
         condition.lock()
         cancelled = true
         condition.broadcast()

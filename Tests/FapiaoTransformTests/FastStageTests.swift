@@ -66,27 +66,6 @@ import FapiaoIO
         #expect(table.count == reference.count)
     }
 
-    @Test func channelKeepsOrderAndCancelWakesAWaitingSender() {
-        let channel = Channel<Int>(capacity: 2)
-        let done = DispatchSemaphore(value: 0)
-        let sent = Channel<Bool>(capacity: 10)
-        Thread {
-            for value in 0..<5 { sent.offer(channel.send(value)) }
-            done.signal()
-        }.start()
-        #expect(channel.receive() == 0)
-        #expect(channel.receive() == 1)
-        #expect(channel.receive() == 2)
-        channel.cancel()
-        done.wait()
-        #expect(channel.receive() == nil)
-        #expect(!channel.offer(9))
-        var results: [Bool] = []
-        while let result = sent.poll() { results.append(result) }
-        #expect(results.prefix(3) == [true, true, true])
-        #expect(results.count == 5)
-    }
-
     @Test func corruptExtractStopsTheReaderWithAnError() throws {
         let fixture = try StageFixture()
         defer { fixture.remove() }
