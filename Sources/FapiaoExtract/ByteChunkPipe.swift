@@ -35,36 +35,6 @@ final class ByteChunk: @unchecked Sendable {
     func reset() { count = 0 }
 }
 
-/// Spare buffers shared by every file of the run (at most `limit` kept), so that large buffers are not
-/// allocated, page-faulted in and freed again for every file.
-final class ReusePool<Item: AnyObject>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [Item] = []
-    private let limit: Int
-    private let make: () -> Item
-
-    /// A pool keeping at most `limit` spare items, making new ones with `make`.
-    init(limit: Int, make: @escaping () -> Item) {
-        self.limit = limit
-        self.make = make
-    }
-
-    /// A spare item, or a new one.
-    func take() -> Item {
-        lock.lock()
-        let item = items.popLast()
-        lock.unlock()
-        return item ?? make()
-    }
-
-    /// Gives an item back (dropped when the pool is full).
-    func give(_ item: Item) {
-        lock.lock()
-        if items.count < limit { items.append(item) }
-        lock.unlock()
-    }
-}
-
 /// A byte stream produced on a background thread and consumed, in order, on the caller's: the producer
 /// `write`s pieces of any size, which travel in large chunks; its end or its error arrives after every byte
 /// written before it.

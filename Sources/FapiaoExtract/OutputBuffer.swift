@@ -1,22 +1,4 @@
-/// Memory for output bytes: filled through one `OutputBuffer`, then handed to a file's writing thread.
-/// A `final class` so that the memory has one owner, freed with it.
-final class WriteBlock: @unchecked Sendable {
-    let base: UnsafeMutablePointer<UInt8>
-    let capacity: Int
-    /// Bytes filled.
-    var count = 0
-
-    /// An empty block of `capacity` bytes.
-    init(capacity: Int) {
-        self.capacity = max(16, capacity)
-        base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
-    }
-
-    deinit { base.deallocate() }
-
-    /// The filled bytes.
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
-}
+import FapiaoIO
 
 /// A growable byte buffer appended to in place, without the uniqueness and capacity checks of `[UInt8]` on
 /// every append (the writer's hot path: one record at a time, many small appends).

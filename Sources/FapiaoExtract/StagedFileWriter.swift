@@ -1,5 +1,6 @@
 import Foundation
 import FapiaoCore
+import FapiaoIO
 
 /// Writes a record file through a temporary file beside it that is renamed into place on `commit`, and can
 /// take back everything written since a mark (the records of an input file that then fails).
@@ -52,20 +53,18 @@ final class StagedFileWriter {
             buffer.truncate(to: Int(mark - flushed))
             return
         }
-        try writes?.drain()
-        buffer.truncate(to: 0)
-        guard ftruncate(descriptor, off_t(mark)) == 0, lseek(descriptor, off_t(mark), SEEK_SET) >= 0 else {
-            throw outputFailure("io.write", "cannot truncate \(path)")
+        try outputStep {
+            try writes?.drain()
+            try writes?.truncate(to: mark)
         }
-        writes?.reposition(to: mark)
+        buffer.truncate(to: 0)
         flushed = mark
     }
 
     /// Flushes, fsyncs and renames the file into place.
     func commit() throws {
         try handOver()
-        try writes?.drain()
-        writes?.stop()
+        try outputStep { try writes?.finish() }
         guard fsync(descriptor) == 0 else { throw outputFailure("io.fsync", "cannot fsync \(path)") }
         close(descriptor)
         committed = true
@@ -82,8 +81,17 @@ final class StagedFileWriter {
         writes = thread
         let count = buffer.count
         let filled = buffer.handOver(replacingWith: thread.freshBlock())
-        try thread.submit(filled)
+        try outputStep { try thread.submit(filled) }
         flushed += Int64(count)
+    }
+}
+
+/// Runs a step of writing the stage's output, turning its error into an `OutputFailure`.
+private func outputStep(_ step: () throws -> Void) throws {
+    do {
+        try step()
+    } catch let error as FapiaoError {
+        throw OutputFailure(error: error)
     }
 }
 

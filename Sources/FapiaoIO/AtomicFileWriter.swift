@@ -3,6 +3,9 @@ import FapiaoCore
 
 /// Writes a file through a buffered temporary file in the same folder, then fsyncs and renames it into place,
 /// so a reader sees the old file or the complete new one, never half a file.
+///
+/// A file that outgrows one buffer (1 MiB) is written by a `FileWriteThread` (direct I/O where the file system
+/// allows it, see `DirectIO`) while the caller fills the next buffer; a small file is written at `commit`.
 public final class AtomicFileWriter {
     /// The final path.
     public let path: String
@@ -12,6 +15,8 @@ public final class AtomicFileWriter {
     private var committed = false
     private let flushThreshold = 1 << 20
     private let durable: Bool
+    /// The writing thread, started when the first full buffer is flushed.
+    private var writes: FileWriteThread?
 
     /// Creates the temporary file next to `path`. A writer that is not `durable` skips the fsync on commit
     /// (for scratch files a run deletes anyway).
@@ -28,6 +33,7 @@ public final class AtomicFileWriter {
     }
 
     deinit {
+        writes?.stop()
         if !committed {
             close(descriptor)
             unlink(temporaryPath)
@@ -48,8 +54,10 @@ public final class AtomicFileWriter {
 
     /// Appends the rest of `reader`'s file, copied inside the kernel (`copy_file_range`); false, having
     /// copied nothing, where the kernel cannot copy between these files (the caller then copies itself).
+    ///
+    /// With direct I/O the kernel's copy is not used: it would fill the page cache with the copy (see `DirectIO`).
     func copyInKernel(from reader: FileChunkReader) throws -> Bool {
-        guard let copyRange = AtomicFileWriter.copyFileRange else { return false }
+        guard !DirectIO.isEnabled, writes == nil, let copyRange = AtomicFileWriter.copyFileRange else { return false }
         try flush()
         var copiedAny = false
         while true {
@@ -82,7 +90,29 @@ public final class AtomicFileWriter {
         if buffer.count >= flushThreshold { try flush() }
     }
 
+    /// Hands the buffer to the writing thread (started on first use) once it is full; at `commit` a file that
+    /// never filled one buffer is written here directly.
     private func flush() throws {
+        if writes == nil, buffer.count < flushThreshold {
+            try writeDirectly()
+            return
+        }
+        let thread = writes ?? FileWriteThread(descriptor: descriptor, path: path, offset: 0)
+        writes = thread
+        var start = 0
+        while start < buffer.count {
+            let block = thread.freshBlock()
+            let count = min(block.capacity, buffer.count - start)
+            buffer.withUnsafeBufferPointer { block.base.update(from: $0.baseAddress! + start, count: count) }
+            block.count = count
+            try thread.submit(block)
+            start += count
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes the buffer with `write(2)` (small files: no thread).
+    private func writeDirectly() throws {
         var offset = 0
         try buffer.withUnsafeBytes { raw in
             while offset < raw.count {
@@ -100,6 +130,7 @@ public final class AtomicFileWriter {
     /// Flushes, fsyncs and renames the file into place.
     public func commit() throws {
         try flush()
+        try writes?.finish()
         guard !durable || fsync(descriptor) == 0 else {
             throw FapiaoError(code: "io.fsync", message: "cannot fsync \(path)", cause: String(cString: strerror(errno)))
         }

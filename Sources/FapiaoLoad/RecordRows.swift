@@ -125,10 +125,15 @@ extension RecordRowReader {
 }
 
 /// Reads single rows of a record file again at byte offsets `RecordRowReader.forEachRowWithOffset` reported.
+///
+/// Reads go through a 4 MiB window read with direct I/O (`DirectWindow`), so rows asked for in increasing
+/// offsets (load's passes) sweep the file in large reads without filling the page cache; a row the window
+/// cannot hold, or a file system without direct I/O, is read with `pread` through the page cache.
 final class RecordRowFile {
     private let descriptor: Int32
     private let path: String
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    private let window: DirectWindow?
 
     /// Opens `path` for reading.
     init(path: String) throws {
@@ -137,12 +142,45 @@ final class RecordRowFile {
         guard descriptor >= 0 else {
             throw FapiaoError(code: "load.input_missing", message: "cannot open \(path) again; re-run load")
         }
+        window = DirectWindow(path: path)
     }
 
     deinit { close(descriptor) }
 
     /// Calls `body` with up to `count` bytes read at `offset` (fewer at the end of the file, none after it).
     func withChunk<T>(at offset: Int, count: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
+        if let window, let bytes = try window.bytes(at: offset, count: count) { return try body(bytes) }
+        let got = try readBuffered(at: offset, count: count)
+        return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<got])) }
+    }
+
+    /// Calls `body` with the row starting at `offset` (its `line` counts from 1 there).
+    func withRow<T>(at offset: Int, _ body: (RecordRow) throws -> T) throws -> T {
+        var size = 1 << 10
+        while true {
+            let result = try withChunk(at: offset, count: size) { bytes -> (T?, Int) in
+                (try RecordRowFile.firstRow(of: bytes, complete: bytes.count < size, body), bytes.count)
+            }
+            if let row = result.0 { return row }
+            guard result.1 == size else { throw corrupt() }
+            size *= 4
+        }
+    }
+
+    /// `body` applied to the first row of `bytes`, nil when `bytes` may end inside it (`complete`: nothing follows).
+    private static func firstRow<T>(of bytes: UnsafeBufferPointer<UInt8>, complete: Bool,
+                                    _ body: (RecordRow) throws -> T) throws -> T? {
+        var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
+        var result: T?
+        try parser.feedRows(bytes) { view in
+            if result == nil { result = try body(RecordRow(view: view)) }
+        }
+        if result == nil, complete { try parser.finishRows { view in result = try body(RecordRow(view: view)) } }
+        return result
+    }
+
+    /// Reads up to `count` bytes at `offset` into `buffer` with `pread`; returns how many.
+    private func readBuffered(at offset: Int, count: Int) throws -> Int {
         if buffer.count < count { buffer = [UInt8](repeating: 0, count: count) }
         var got = 0
         while got < count {
@@ -152,28 +190,7 @@ final class RecordRowFile {
             if read == 0 { break }
             got += read
         }
-        return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<got])) }
-    }
-
-    /// Calls `body` with the row starting at `offset` (its `line` counts from 1 there).
-    func withRow<T>(at offset: Int, _ body: (RecordRow) throws -> T) throws -> T {
-        var window = 1 << 10
-        while true {
-            if buffer.count < window { buffer = [UInt8](repeating: 0, count: window) }
-            let got = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, window, off_t(offset)) }
-            guard got > 0 else { throw corrupt() }
-            var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
-            var result: T?
-            try buffer.withUnsafeBufferPointer { bytes in
-                try parser.feedRows(UnsafeBufferPointer(rebasing: bytes[0..<got])) { view in
-                    if result == nil { result = try body(RecordRow(view: view)) }
-                }
-                if result == nil, got < window { try parser.finishRows { view in result = try body(RecordRow(view: view)) } }
-            }
-            if let result { return result }
-            guard got == window else { throw corrupt() }
-            window *= 4
-        }
+        return got
     }
 
     private func corrupt() -> FapiaoError {

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import FapiaoCore
 @testable import FapiaoExtract
+import FapiaoIO
 import FapiaoTestSupport
 
 /// The two-thread pieces of extract: the background byte stream, the output buffer and the staged writer's
