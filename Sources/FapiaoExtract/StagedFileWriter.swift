@@ -5,8 +5,8 @@ import FapiaoIO
 /// Writes a record file through a temporary file beside it that is renamed into place on `commit`, and can
 /// take back everything written since a mark (the records of an input file that then fails).
 ///
-/// A `final class` because it owns a file descriptor. Output is appended in place into a 4 MiB buffer whose
-/// full blocks a `FileWriteThread` writes while the next one fills.
+/// A `final class` because it owns a file descriptor. Output is appended in place into a 1 MiB buffer, copied,
+/// once nearly full, to a `FileWriteThread`, which writes it while the buffer fills again.
 final class StagedFileWriter {
     /// The final path.
     let path: String
@@ -17,7 +17,8 @@ final class StagedFileWriter {
     private var flushed: Int64 = 0
     private var writes: FileWriteThread?
     private var committed = false
-    private static let flushThreshold = FileWriteThread.blockCapacity - 64 * 1024
+    private static let bufferCapacity = 1 << 20
+    private static let flushThreshold = bufferCapacity - 64 * 1024
 
     /// Creates the temporary file next to `path`.
     init(path: String) throws {
@@ -26,7 +27,7 @@ final class StagedFileWriter {
         let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw outputFailure("io.create", "cannot create \(path)") }
         descriptor = fd
-        buffer = OutputBuffer(block: WriteBlock(capacity: FileWriteThread.blockCapacity))
+        buffer = OutputBuffer(block: WriteBlock(capacity: StagedFileWriter.bufferCapacity))
     }
 
     deinit {
@@ -53,10 +54,7 @@ final class StagedFileWriter {
             buffer.truncate(to: Int(mark - flushed))
             return
         }
-        try outputStep {
-            try writes?.drain()
-            try writes?.truncate(to: mark)
-        }
+        try outputStep { try writes?.truncate(to: mark) }
         buffer.truncate(to: 0)
         flushed = mark
     }
@@ -74,14 +72,14 @@ final class StagedFileWriter {
         }
     }
 
-    /// Hands the filled buffer to the writing thread (started on first use) and goes on with an empty one.
+    /// Hands the buffer's bytes to the writing thread (started on first use) and empties it.
     private func handOver() throws {
         guard buffer.count > 0 else { return }
         let thread = writes ?? FileWriteThread(descriptor: descriptor, path: path, offset: flushed)
         writes = thread
         let count = buffer.count
-        let filled = buffer.handOver(replacingWith: thread.freshBlock())
-        try outputStep { try thread.submit(filled) }
+        try outputStep { try thread.append(UnsafeRawBufferPointer(start: buffer.block.base, count: count)) }
+        buffer.truncate(to: 0)
         flushed += Int64(count)
     }
 }

@@ -99,15 +99,7 @@ public final class AtomicFileWriter {
         }
         let thread = writes ?? FileWriteThread(descriptor: descriptor, path: path, offset: 0)
         writes = thread
-        var start = 0
-        while start < buffer.count {
-            let block = thread.freshBlock()
-            let count = min(block.capacity, buffer.count - start)
-            buffer.withUnsafeBufferPointer { block.base.update(from: $0.baseAddress! + start, count: count) }
-            block.count = count
-            try thread.submit(block)
-            start += count
-        }
+        try buffer.withUnsafeBytes { try thread.append($0) }
         buffer.removeAll(keepingCapacity: true)
     }
 

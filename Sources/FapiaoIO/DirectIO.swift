@@ -73,7 +73,7 @@ final class AlignedBuffer: @unchecked Sendable {
     let capacity: Int
 
     /// Spare 4 MiB blocks shared by every reader and writer of the run.
-    static let pool = ReusePool(limit: 12) { AlignedBuffer(capacity: DirectIO.blockSize) }
+    static let pool = ReusePool(limit: 16) { AlignedBuffer(capacity: DirectIO.blockSize) }
 
     /// A block of `capacity` bytes (rounded up to the alignment).
     init(capacity: Int) {
@@ -91,93 +91,6 @@ final class AlignedBuffer: @unchecked Sendable {
 
     deinit {
         if isMapped { munmap(base, capacity) } else { base.deallocate() }
-    }
-}
-
-/// Appends bytes to a file with direct writes of whole aligned blocks, gathering the bytes in an aligned buffer;
-/// `finish()` writes the unaligned tail. Falls back to ordinary writes when the file system refuses direct ones.
-/// Used by one thread at a time.
-final class DirectAppender {
-    private let descriptor: Int32
-    private let path: String
-    private let staging = AlignedBuffer.pool.take()
-    /// Bytes gathered in `staging`, which go at `fileOffset` in the file.
-    private var filled = 0
-    private var fileOffset: Int64
-    private(set) var isDirect: Bool
-
-    /// Appends to `descriptor` (named `path` in errors) from `offset` on; direct when `offset` is aligned and the
-    /// file system allows it.
-    init(descriptor: Int32, path: String, offset: Int64) {
-        self.descriptor = descriptor
-        self.path = path
-        fileOffset = offset
-        isDirect = offset % Int64(DirectIO.alignment) == 0 && DirectIO.enable(on: descriptor)
-    }
-
-    deinit { AlignedBuffer.pool.give(staging) }
-
-    /// The file position after the bytes appended so far.
-    var position: Int64 { fileOffset + Int64(filled) }
-
-    /// Appends bytes (written once a whole block is gathered).
-    func append(_ bytes: UnsafeRawBufferPointer) throws {
-        var rest = bytes
-        while !rest.isEmpty {
-            let taken = min(rest.count, staging.capacity - filled)
-            (staging.base + filled).copyMemory(from: rest.baseAddress!, byteCount: taken)
-            filled += taken
-            rest = UnsafeRawBufferPointer(rebasing: rest[taken...])
-            if filled == staging.capacity { try writeStaged(count: filled) }
-        }
-    }
-
-    /// Writes everything gathered, the unaligned tail through the page cache.
-    func finish() throws {
-        let aligned = isDirect ? DirectIO.alignedDown(filled) : filled
-        if aligned > 0 { try writeStaged(count: aligned) }
-        guard filled > 0 else { return }
-        stopDirect()
-        try writeStaged(count: filled)
-    }
-
-    /// Forgets everything after `mark` (a position at most `position`); later appends continue there, through
-    /// the page cache when `mark` lies in bytes already written.
-    func truncate(to mark: Int64) throws {
-        if mark >= fileOffset {
-            filled = Int(mark - fileOffset)
-            return
-        }
-        guard ftruncate(descriptor, off_t(mark)) == 0 else {
-            throw FapiaoError(code: "io.write", message: "cannot truncate \(path)", cause: String(cString: strerror(errno)))
-        }
-        stopDirect()
-        fileOffset = mark
-        filled = 0
-    }
-
-    /// Writes the first `count` gathered bytes at `fileOffset` and keeps the rest at the buffer's start.
-    private func writeStaged(count: Int) throws {
-        var done = 0
-        while done < count {
-            let written = pwrite(descriptor, staging.base + done, count - done, off_t(fileOffset) + off_t(done))
-            if written > 0 { done += written; continue }
-            if written < 0, errno == EINTR { continue }
-            if written < 0, errno == EINVAL, isDirect {
-                stopDirect()  // the file system accepted O_DIRECT at open but not for this transfer
-                continue
-            }
-            throw FapiaoError(code: "io.write", message: "cannot write \(path)", cause: String(cString: strerror(errno)))
-        }
-        fileOffset += Int64(count)
-        filled -= count
-        if filled > 0 { staging.base.copyMemory(from: staging.base + count, byteCount: filled) }
-    }
-
-    private func stopDirect() {
-        guard isDirect else { return }
-        DirectIO.disable(on: descriptor)
-        isDirect = false
     }
 }
 

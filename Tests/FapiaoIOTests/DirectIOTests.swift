@@ -3,7 +3,7 @@ import XCTest
 @testable import FapiaoIO
 import FapiaoTestSupport
 
-/// Direct I/O: large files written by `AtomicFileWriter` (through `FileWriteThread` and `DirectAppender`) and read
+/// Direct I/O: large files written by `AtomicFileWriter` (through `FileWriteThread`) and read
 /// back by `FileChunkReader`'s read-ahead hold exactly the bytes given, whatever the write sizes, and a file
 /// system that refuses `O_DIRECT` gets the same bytes through the page cache.
 final class DirectIOTests: XCTestCase {
@@ -52,25 +52,27 @@ final class DirectIOTests: XCTestCase {
         XCTAssertEqual(try buffer.withUnsafeMutableBufferPointer { try pieces.read(into: $0) }, 0)
     }
 
-    func testAppenderTakesBackBytesAndGoesOn() throws {
+    func testWriterTakesBackBytesAndGoesOn() throws {
         let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/rollback"
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         XCTAssertGreaterThanOrEqual(descriptor, 0)
         defer { close(descriptor) }
-        let appender = DirectAppender(descriptor: descriptor, path: path, offset: 0)
+        let writer = FileWriteThread(descriptor: descriptor, path: path, offset: 0)
         let probe = open(path, O_RDONLY | DirectIO.openFlag)
         if probe >= 0 { close(probe) }
-        XCTAssertEqual(appender.isDirect, DirectIO.isEnabled && probe >= 0, "direct wherever the file system allows it")
+        let flags = fcntl(descriptor, F_GETFL)
+        XCTAssertEqual(flags & DirectIO.openFlag != 0, DirectIO.isEnabled && probe >= 0,
+                       "direct wherever the file system allows it")
         let five = Array(pattern[0..<(5 << 20)])
-        try five.withUnsafeBytes { try appender.append($0) }
-        try appender.truncate(to: (5 << 20) - 10)  // inside the staged bytes
-        XCTAssertEqual(appender.position, (5 << 20) - 10)
-        try appender.truncate(to: (3 << 20) + 17)  // inside the bytes already written
+        try five.withUnsafeBytes { try writer.append($0) }
+        try writer.truncate(to: (5 << 20) - 10)  // inside the block being filled
+        XCTAssertEqual(writer.position, (5 << 20) - 10)
+        try writer.truncate(to: (3 << 20) + 17)  // inside the bytes already handed over
         let tail: [UInt8] = Array("after the rollback".utf8)
-        try tail.withUnsafeBytes { try appender.append($0) }
-        try appender.finish()
+        try tail.withUnsafeBytes { try writer.append($0) }
+        try writer.finish()
         XCTAssertEqual(read(path), Array(pattern[0..<((3 << 20) + 17)]) + tail)
     }
 
