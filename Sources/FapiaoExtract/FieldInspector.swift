@@ -64,23 +64,37 @@ struct FieldScan {
     /// The index of the first non-ASCII byte.
     private(set) var firstNonASCII: Int?
 
+    /// One pass over the bytes. The two continuation bytes of a three-byte character (most Chinese text) are
+    /// stepped over: in the byte-by-byte definition (`0x80...0xC3`: nothing to note) they change nothing.
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        for index in bytes.indices {
+        var index = 0
+        while index < bytes.count {
             let byte = bytes[index]
             if byte < 0x80 {
                 if byte == 0 { undecodable = true; return }
+                index += 1
                 continue
             }
             if firstNonASCII == nil { firstNonASCII = index }
+            if byte <= 0xC3 { index += 1; continue }
             switch byte {
-            case 0x80...0xC3: continue
             case UndecodableMarker.lead: undecodable = true; return
             case 0xEF: replacement = replacement || FieldScan.matches(0xEF_BF_BD, count: 3, bytes, at: index)
             case 0xE9: roundTripped = roundTripped || FieldScan.isRoundTrip(bytes, at: index)
             default: break
             }
             onlyLatin1 = false
+            index += FieldScan.continuationsAfter(byte, bytes, at: index) + 1
         }
+    }
+
+    /// How many continuation bytes (`10xxxxxx`) follow a three-byte lead (`1110xxxx`) at `index`: 2 when both
+    /// are there, else 0 (the bytes are then looked at one by one).
+    @inline(__always)
+    private static func continuationsAfter(_ lead: UInt8, _ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        guard lead & 0xF0 == 0xE0, index + 2 < bytes.count,
+              bytes[index + 1] & 0xC0 == 0x80, bytes[index + 2] & 0xC0 == 0x80 else { return 0 }
+        return 2
     }
 
     /// True when the `count` bytes at `index` are `needle`'s low `count` bytes, most significant first.

@@ -55,3 +55,54 @@ final class FieldInspectorTests: XCTestCase {
         XCTAssertNil(HeaderName.stripBOMReadAsGBK(Array("发票".utf8)))
     }
 }
+
+/// `FieldScan` steps over the continuation bytes of three-byte characters; it must find exactly what looking at
+/// every byte finds (the definition, kept here), on random mixes of the byte patterns it looks for.
+final class FieldScanDifferentialTests: XCTestCase {
+    private struct Reference: Equatable {
+        var undecodable = false, replacement = false, roundTripped = false, onlyLatin1 = true
+        var firstNonASCII: Int?
+
+        init(_ bytes: [UInt8]) {
+            func at(_ index: Int, _ needle: [UInt8]) -> Bool {
+                index + needle.count <= bytes.count && Array(bytes[index..<(index + needle.count)]) == needle
+            }
+            for (index, byte) in bytes.enumerated() {
+                if byte < 0x80 {
+                    if byte == 0 { undecodable = true; return }
+                    continue
+                }
+                if firstNonASCII == nil { firstNonASCII = index }
+                switch byte {
+                case 0x80...0xC3: continue
+                case 0xFF: undecodable = true; return
+                case 0xEF: replacement = replacement || at(index, [0xEF, 0xBF, 0xBD])
+                case 0xE9: roundTripped = roundTripped || at(index, [0xE9, 0x94, 0x9F, 0xE6, 0x96, 0xA4, 0xE6, 0x8B, 0xB7])
+                default: break
+                }
+                onlyLatin1 = false
+            }
+        }
+
+        init(_ scan: FieldScan) {
+            undecodable = scan.undecodable; replacement = scan.replacement; roundTripped = scan.roundTripped
+            onlyLatin1 = scan.onlyLatin1; firstNonASCII = scan.firstNonASCII
+        }
+    }
+
+    func testSteppingOverCharactersFindsWhatEveryByteFinds() {
+        let pieces: [[UInt8]] = [
+            Array("a,b".utf8), Array("北京".utf8), Array("锟斤拷".utf8), [0xEF, 0xBF, 0xBD], [0xE9], [0xE9, 0x94],
+            [0xEF, 0xBF], [0xC3, 0xA9], [0xC4, 0x80], [0x80], [0xBF, 0xBF], [0xE4, 0xB8], [0xFF, 0x8A, 0x8B], [0],
+            Array("é".utf8), [0xF0, 0x9F, 0x98, 0x80], [0xE9, 0x94, 0x9F, 0xE6, 0x96],
+        ]
+        var generator = SplitMix64(seed: 11)
+        for _ in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int(generator.next() % 8) { bytes += pieces[Int(generator.next() % UInt64(pieces.count))] }
+            let found = bytes.withUnsafeBufferPointer { Reference(FieldScan($0)) }
+            XCTAssertEqual(found, Reference(bytes), "\(bytes)")
+            if found != Reference(bytes) { return }
+        }
+    }
+}
