@@ -14,6 +14,10 @@ import FapiaoIO
 /// `runLimit` bytes its rows are sorted and appended as a *run* to a `SpillFile`, and the buffer is reused.
 /// Reading the rows back (`write(path:)`, `forEachRow`) then merges the sorted runs (k-way, a binary heap),
 /// which yields exactly the order of the in-memory sort: the order is total (ties are identical rows).
+///
+/// With a `CanonicalRunFeed` (load passes canonical.sqlite's), every run is also handed to the feed as soon as it
+/// is spilled, and `sort()` spills the last rows as a run (even when nothing spilled before) and ends the feed: a
+/// reader on another thread gets every row, run by run, while the store is still being filled.
 struct CanonicalRowStore: Sendable {
     private struct Entry: Sendable {
         var start: Int
@@ -44,14 +48,18 @@ struct CanonicalRowStore: Sendable {
     private var spilledCount = 0
     /// Each source's rank by name, fixed by `sort()` for merging.
     private var mergeRanks: [Int] = []
+    /// Where each spilled run is also handed (nil: nowhere).
+    private let feed: CanonicalRunFeed?
 
     /// A store that keeps every row in memory.
     init() { self.init(spillDirectory: nil) }
 
     /// A store that spills sorted runs of `runLimit` bytes to a temporary file in `spillDirectory` (the file is
-    /// unlinked as soon as it is created; its space is freed when the last copy of the store is gone).
-    init(spillDirectory: String?, runLimit: Int = CanonicalRowStore.defaultRunLimit) {
+    /// unlinked as soon as it is created; its space is freed when the last copy of the store is gone), handing
+    /// each run to `feed` too (a feed needs a spill folder: `sort()` throws without one).
+    init(spillDirectory: String?, runLimit: Int = CanonicalRowStore.defaultRunLimit, feed: CanonicalRunFeed? = nil) {
         self.spillDirectory = spillDirectory
+        self.feed = feed
         self.runLimit = max(runLimit, 1)
         // A run's rows fit without the buffer doubling past the bound (rows are far below 64 KiB).
         if spillDirectory != nil { bytes.reserveCapacity(self.runLimit + (64 << 10)) }
@@ -99,14 +107,19 @@ struct CanonicalRowStore: Sendable {
         return index
     }
 
-    /// Fixes the output order: invoice key (bytes), then source name, then the whole row.
+    /// Fixes the output order: invoice key (bytes), then source name, then the whole row. With a feed, the last
+    /// rows are spilled as a run (so the feed has every row) and the feed is ended.
     mutating func sort() throws {
-        if runs.isEmpty {
+        if runs.isEmpty, feed == nil {
             order = sortedEntries()
         } else {
+            guard spillDirectory != nil else {
+                throw FapiaoError(code: "load.spill_failed", message: "a canonical row feed needs a spill folder")
+            }
             if !entries.isEmpty { try spillRun() }
             bytes = []; entries = []
             mergeRanks = sourceRanks()
+            feed?.finish()
         }
     }
 
@@ -175,6 +188,7 @@ struct CanonicalRowStore: Sendable {
         }
         try spill.append(chunk)
         runs.append(start..<spill.size)
+        feed?.publish(spill, start..<spill.size)
         spilledCount += entries.count
         bytes.removeAll(keepingCapacity: true)
         entries.removeAll(keepingCapacity: true)
@@ -205,6 +219,13 @@ struct CanonicalRowStore: Sendable {
         try writer.commit()
     }
 
+    /// Calls `body` with each row (its bytes, with the line break) of one spilled run, in the run's order.
+    static func forEachRow(in run: Range<Int>, of file: SpillFile,
+                           _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        let cursor = RunCursor(file: file, run: run, capacity: 256 << 10)
+        while try cursor.advance() { try body(UnsafeBufferPointer(start: cursor.row, count: cursor.length)) }
+    }
+
     /// Calls `body` with each row, in sorted order, as a borrowed byte row.
     func forEachRow(_ body: (RecordRow) throws -> Void) throws {
         var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
@@ -233,9 +254,38 @@ struct EncodedCanonicalRow: Sendable {
     }
 }
 
+/// The runs a `CanonicalRowStore` spills, handed over as they are written to a reader on another thread
+/// (canonical.sqlite's writer): each run once, in the order written, then the end.
+final class CanonicalRunFeed: Sendable {
+    /// What the reader gets next: a run (a byte range of the spill file), or the end (no more runs).
+    enum Message: Sendable {
+        case run(SpillFile, Range<Int>)
+        case end
+    }
+
+    /// Runs are few (one per 64 MiB of rows), so the channel never fills and the store never waits.
+    private let channel = Channel<Message>(capacity: 1 << 16)
+
+    /// A feed with nothing in it yet.
+    init() {}
+
+    /// Hands over a run just spilled.
+    func publish(_ file: SpillFile, _ run: Range<Int>) { channel.send(.run(file, run)) }
+
+    /// Says no run follows.
+    func finish() { channel.send(.end) }
+
+    /// The next message, waiting for it; nil once `cancel()` ran.
+    func next() -> Message? { channel.receive() }
+
+    /// Wakes and ends a waiting reader (`next()` returns nil from now on).
+    func cancel() { channel.cancel() }
+}
+
 /// A temporary file holding sorted runs of canonical rows. It is unlinked right after it is created, so it never
 /// shows in (or outlives) the staging folder; the descriptor keeps its data until the last reference is gone.
-/// Appended to by one owner before sorting; afterwards only read with `pread`, which is safe from any thread.
+/// Appended to by one owner; its finished runs are read with `pread`, which is safe from any thread
+/// (canonical.sqlite's writer reads each run while the owner appends the next ones).
 final class SpillFile: @unchecked Sendable {
     private let descriptor: Int32
     /// Bytes written so far.
@@ -281,81 +331,81 @@ final class SpillFile: @unchecked Sendable {
     deinit { close(descriptor) }
 }
 
-/// Merges sorted runs of a `SpillFile` in output order (a binary min-heap of run cursors).
-private struct RunMerge {
-    /// One run being read: a window of buffered bytes and the row at its head.
-    final class Cursor {
-        let file: SpillFile
-        private var next: Int
-        private let end: Int
-        private var buffer: UnsafeMutableRawPointer
-        private var capacity: Int
-        private var head = 0, tail = 0
-        /// The current row: bytes, length, key length, source.
-        private(set) var row: UnsafePointer<UInt8>
-        private(set) var length = 0, keyLength = 0, source = 0
-        private var consumed = 0
+/// One spilled run being read: a window of buffered bytes and the row at its head.
+private final class RunCursor {
+    let file: SpillFile
+    private var next: Int
+    private let end: Int
+    private var buffer: UnsafeMutableRawPointer
+    private var capacity: Int
+    private var head = 0, tail = 0
+    /// The current row: bytes, length, key length, source.
+    private(set) var row: UnsafePointer<UInt8>
+    private(set) var length = 0, keyLength = 0, source = 0
+    private var consumed = 0
 
-        init(file: SpillFile, run: Range<Int>, capacity: Int) {
-            self.file = file; next = run.lowerBound; end = run.upperBound; self.capacity = capacity
-            buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
-            row = UnsafePointer(buffer.assumingMemoryBound(to: UInt8.self))
-        }
-
-        deinit { buffer.deallocate() }
-
-        /// Moves to the next row of the run; false at its end.
-        func advance() throws -> Bool {
-            head += consumed; consumed = 0
-            guard try fill(12) else { return false }
-            length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: head, as: UInt32.self)))
-            keyLength = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: head + 4, as: UInt32.self)))
-            source = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: head + 8, as: UInt32.self)))
-            guard try fill(12 + length) else {
-                throw FapiaoError(code: "load.spill_failed", message: "the canonical spill file ended inside a row")
-            }
-            row = UnsafePointer((buffer + head + 12).assumingMemoryBound(to: UInt8.self))
-            consumed = 12 + length
-            return true
-        }
-
-        /// Makes at least `count` unread bytes available (moving the unread ones to the front, growing the
-        /// buffer for a row longer than it); false when the run ends first.
-        private func fill(_ count: Int) throws -> Bool {
-            if tail - head >= count { return true }
-            if head > 0 {
-                (buffer).copyMemory(from: buffer + head, byteCount: tail - head)
-                tail -= head; head = 0
-            }
-            if count > capacity {
-                let larger = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 8)
-                larger.copyMemory(from: buffer, byteCount: tail)
-                buffer.deallocate()
-                buffer = larger; capacity = count
-            }
-            while tail < count, next < end {
-                let got = try file.read(into: buffer + tail, count: min(capacity - tail, end - next), at: next)
-                guard got > 0 else { break }
-                tail += got; next += got
-            }
-            return tail >= count
-        }
+    init(file: SpillFile, run: Range<Int>, capacity: Int) {
+        self.file = file; next = run.lowerBound; end = run.upperBound; self.capacity = capacity
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+        row = UnsafePointer(buffer.assumingMemoryBound(to: UInt8.self))
     }
 
-    private var heap: [Cursor] = []
+    deinit { buffer.deallocate() }
+
+    /// Moves to the next row of the run; false at its end.
+    func advance() throws -> Bool {
+        head += consumed; consumed = 0
+        guard try fill(12) else { return false }
+        length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: head, as: UInt32.self)))
+        keyLength = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: head + 4, as: UInt32.self)))
+        source = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: head + 8, as: UInt32.self)))
+        guard try fill(12 + length) else {
+            throw FapiaoError(code: "load.spill_failed", message: "the canonical spill file ended inside a row")
+        }
+        row = UnsafePointer((buffer + head + 12).assumingMemoryBound(to: UInt8.self))
+        consumed = 12 + length
+        return true
+    }
+
+    /// Makes at least `count` unread bytes available (moving the unread ones to the front, growing the
+    /// buffer for a row longer than it); false when the run ends first.
+    private func fill(_ count: Int) throws -> Bool {
+        if tail - head >= count { return true }
+        if head > 0 {
+            (buffer).copyMemory(from: buffer + head, byteCount: tail - head)
+            tail -= head; head = 0
+        }
+        if count > capacity {
+            let larger = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 8)
+            larger.copyMemory(from: buffer, byteCount: tail)
+            buffer.deallocate()
+            buffer = larger; capacity = count
+        }
+        while tail < count, next < end {
+            let got = try file.read(into: buffer + tail, count: min(capacity - tail, end - next), at: next)
+            guard got > 0 else { break }
+            tail += got; next += got
+        }
+        return tail >= count
+    }
+}
+
+/// Merges sorted runs of a `SpillFile` in output order (a binary min-heap of run cursors).
+private struct RunMerge {
+    private var heap: [RunCursor] = []
     private let ranks: [Int]
 
     /// Opens every run (256 KiB read buffer each) and reads its first row.
     init(file: SpillFile, runs: [Range<Int>], ranks: [Int]) throws {
         self.ranks = ranks
         for run in runs {
-            let cursor = Cursor(file: file, run: run, capacity: 256 << 10)
+            let cursor = RunCursor(file: file, run: run, capacity: 256 << 10)
             if try cursor.advance() { heap.append(cursor) }
         }
         for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
     }
 
-    private func precedes(_ a: Cursor, _ b: Cursor) -> Bool {
+    private func precedes(_ a: RunCursor, _ b: RunCursor) -> Bool {
         CanonicalRowStore.precedes(a.row, a.length, a.keyLength, ranks[a.source],
                                    b.row, b.length, b.keyLength, ranks[b.source])
     }

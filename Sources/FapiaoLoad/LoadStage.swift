@@ -73,9 +73,9 @@ public enum LoadStage {
         let paths = LoadInputPaths(request)
         let repairColumns = try RepairBatch.columns(request.spec.load)
         LoadTimings.mark("start")
-        var (stageFindings, reconciliation) = try reconcile(request, paths: paths)
-        let database = CanonicalDatabaseWriter(path: "\(request.outputDirectory)/\(Output.canonicalDatabase)",
-                                               rows: reconciliation.canonical)
+        // canonical.sqlite is filled from the start, with each sorted run of canonical rows reconciliation spills.
+        let database = CanonicalDatabaseWriter(path: "\(request.outputDirectory)/\(Output.canonicalDatabase)")
+        var (stageFindings, reconciliation) = try reconcile(request, paths: paths, canonicalFeed: database.feed)
         LoadTimings.mark("reconcile")
         let snapshot = try HistoryDatabase.snapshot(
             path: request.historyDatabasePath, before: request.date, chartNights: request.spec.load.historyNights)
@@ -112,13 +112,15 @@ public enum LoadStage {
         })
     }
 
-    /// Reads the stage findings and reconciles kept branch invoices against kept authority invoices.
-    private static func reconcile(_ request: LoadRequest, paths: LoadInputPaths) throws -> ([Discrepancy], Reconciliation) {
+    /// Reads the stage findings and reconciles kept branch invoices against kept authority invoices (the canonical
+    /// rows' sorted runs also go to `canonicalFeed`).
+    private static func reconcile(_ request: LoadRequest, paths: LoadInputPaths,
+                                  canonicalFeed: CanonicalRunFeed) throws -> ([Discrepancy], Reconciliation) {
         let spec = request.spec
         let stageFindings = try LoadInputs.readFindings(paths: [paths.extractFindings, paths.transformFindings])
         let rejects = try LoadInputs.readRejects(path: paths.rejects, branchSources: Set(spec.branchSources.map(\.name)))
         let reconciler = Reconciler(spec: spec, facts: InputFacts(findings: stageFindings), rejects: rejects,
-                                    spillDirectory: request.outputDirectory)
+                                    spillDirectory: request.outputDirectory, canonicalFeed: canonicalFeed)
         let reconciliation = try reconciler.run(branchPath: paths.branchInvoices, authorityPath: paths.authorityInvoices)
         try requireAuthority(spec: spec, facts: reconciler.facts, kept: reconciliation.authorityInvoices)
         return (stageFindings, reconciliation)

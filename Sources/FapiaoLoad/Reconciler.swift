@@ -37,6 +37,9 @@ struct Reconciler {
     /// Where the canonical rows spill sorted runs once they outgrow `CanonicalRowStore.defaultRunLimit`
     /// (load's staging folder; the spill file is unlinked at once). Nil keeps every row in memory.
     var spillDirectory: String? = nil
+    /// Where the canonical store also hands each sorted run as it is spilled (canonical.sqlite's writer); needs
+    /// `spillDirectory`. Nil: nowhere.
+    var canonicalFeed: CanonicalRunFeed? = nil
     /// Branch files at least this large are matched in two halves, one per core.
     var splitBytes = Reconciler.defaultSplitBytes
     /// At least this many unmatched authority rows are read again in two halves, one per core.
@@ -67,7 +70,7 @@ struct Reconciler {
     /// reversal take the `Invoice` path, so every discrepancy comes from the same code as before.
     func run(branchPath: String, authorityPath: String) throws -> Reconciliation {
         let loader = AuthorityLoader(path: authorityPath)
-        var result = Reconciliation(canonical: CanonicalRowStore(spillDirectory: spillDirectory))
+        var result = Reconciliation(canonical: CanonicalRowStore(spillDirectory: spillDirectory, feed: canonicalFeed))
         var branchReds = RedLedger()
         var sellers = SellerSources()
         let fileSize = (try? FileManager.default.attributesOfItem(atPath: branchPath)[.size] as? Int) ?? 0
