@@ -72,8 +72,8 @@ final class AlignedBuffer: @unchecked Sendable {
     /// Bytes the block holds.
     let capacity: Int
 
-    /// Spare 4 MiB blocks shared by every reader and writer of the run.
-    static let pool = ReusePool(limit: 16) { AlignedBuffer(capacity: DirectIO.blockSize) }
+    /// Spare 4 MiB blocks shared by every reader and writer of the run (few: kept blocks count in peak memory).
+    static let pool = ReusePool(limit: 4) { AlignedBuffer(capacity: DirectIO.blockSize) }
 
     /// A block of `capacity` bytes (rounded up to the alignment).
     init(capacity: Int) {
@@ -235,4 +235,17 @@ public final class DirectWindow {
         isLoaded = true
         return true
     }
+}
+
+/// Gives memory the allocator keeps after a stage back to the system.
+public enum MemoryRelease {
+    /// glibc's `malloc_trim` (not in Swift's Glibc module), looked up once; nil where it is missing.
+    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+    }()
+
+    /// Releases the free memory of every allocator arena (glibc keeps what a stage's threads freed, which would
+    /// add to the next stage's peak when one process runs the whole night).
+    public static func trim() { _ = mallocTrim?(0) }
 }

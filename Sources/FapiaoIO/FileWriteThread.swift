@@ -96,13 +96,14 @@ public final class FileWriteThread: @unchecked Sendable {
     private var blockOffset: Int64
 
     /// Starts the thread writing to `descriptor` (named `path` in errors) from file position `offset` on; direct
-    /// when `offset` is aligned and the file system allows it.
-    public init(descriptor: Int32, path: String, offset: Int64) {
+    /// when `direct`, `offset` is aligned and the file system allows it. A scratch file that is read back soon
+    /// asks for neither direct writes nor `writeback` (its pages stay in the page cache, for the reads).
+    public init(descriptor: Int32, path: String, offset: Int64, direct: Bool = true, writeback: Bool = true) {
         self.descriptor = descriptor
         self.path = path
         blockOffset = offset
-        writebackStart = offset
-        isDirect = offset % Int64(DirectIO.alignment) == 0 && DirectIO.enable(on: descriptor)
+        writebackStart = writeback ? offset : Int64.max
+        isDirect = direct && offset % Int64(DirectIO.alignment) == 0 && DirectIO.enable(on: descriptor)
         current = AlignedBuffer.pool.take()
         for _ in 1..<FileWriteThread.blocks { free.send(AlignedBuffer.pool.take()) }
         let thread = Thread { [self] in
@@ -142,6 +143,13 @@ public final class FileWriteThread: @unchecked Sendable {
         try raiseFailure()
     }
 
+    /// Writes everything appended so far (a page-cache writer: any length; a direct one: at an aligned
+    /// `position`, or direct writes end here) and waits for it; readers of the file then see every byte.
+    public func flush() throws {
+        try handOver(last: false)
+        try drain()
+    }
+
     /// Forgets every byte after file position `mark` (at most `position`); appends continue there, through the
     /// page cache when `mark` lies in bytes already handed over.
     public func truncate(to mark: Int64) throws {
@@ -155,7 +163,7 @@ public final class FileWriteThread: @unchecked Sendable {
         }
         stopDirect()
         blockOffset = mark
-        writebackStart = min(writebackStart, mark)
+        if writebackStart != Int64.max { writebackStart = min(writebackStart, mark) }
         filled = 0
     }
 
@@ -247,7 +255,7 @@ public final class FileWriteThread: @unchecked Sendable {
 
     /// Starts the disk writing of the bytes written through the page cache since the last start, every 8 MiB.
     private func startWriteback(end: Int64) {
-        guard !isDirect, end - writebackStart >= FileWriteThread.writebackStep else { return }
+        guard !isDirect, writebackStart != Int64.max, end - writebackStart >= FileWriteThread.writebackStep else { return }
         _ = FileWriteThread.syncFileRange?(descriptor, writebackStart, end - writebackStart, 2 /* SYNC_FILE_RANGE_WRITE */)
         writebackStart = end
     }

@@ -187,6 +187,7 @@ struct CanonicalRowStore: Sendable {
             if chunk.count >= 1 << 20 { try spill.append(chunk); chunk.removeAll(keepingCapacity: true) }
         }
         try spill.append(chunk)
+        try spill.seal()
         runs.append(start..<spill.size)
         feed?.publish(spill, start..<spill.size)
         spilledCount += entries.count
@@ -288,7 +289,9 @@ final class CanonicalRunFeed: Sendable {
 /// (canonical.sqlite's writer reads each run while the owner appends the next ones).
 final class SpillFile: @unchecked Sendable {
     private let descriptor: Int32
-    /// Bytes written so far.
+    /// Writes the appended bytes on a thread of its own, through the page cache (the runs are read back soon).
+    private let writes: FileWriteThread
+    /// Bytes appended so far.
     private(set) var size = 0
 
     /// Creates and unlinks `<directory>/.canonical-spill-XXXXXX`.
@@ -297,21 +300,18 @@ final class SpillFile: @unchecked Sendable {
         descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw SpillFile.failure("create a temporary file in \(directory)") }
         _ = template.withUnsafeBufferPointer { unlink($0.baseAddress!) }
+        writes = FileWriteThread(descriptor: descriptor, path: "the canonical spill file", offset: 0, direct: false,
+                                 writeback: false)
     }
 
-    /// Appends bytes at the end.
+    /// Appends bytes at the end (written by the thread; `seal()` before reading them).
     func append(_ data: [UInt8]) throws {
-        try data.withUnsafeBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                let written = pwrite(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(size + done))
-                if written < 0, errno == EINTR { continue }
-                guard written > 0 else { throw SpillFile.failure("write the canonical spill file") }
-                done += written
-            }
-        }
+        try data.withUnsafeBytes { try writes.append($0) }
         size += data.count
     }
+
+    /// Waits until every byte appended is in the file.
+    func seal() throws { try writes.flush() }
 
     /// Reads up to `count` bytes at `offset` into `destination`; returns how many were read.
     func read(into destination: UnsafeMutableRawPointer, count: Int, at offset: Int) throws -> Int {
@@ -328,7 +328,10 @@ final class SpillFile: @unchecked Sendable {
                     cause: String(cString: strerror(errno)))
     }
 
-    deinit { close(descriptor) }
+    deinit {
+        writes.stop()
+        close(descriptor)
+    }
 }
 
 /// One spilled run being read: a window of buffered bytes and the row at its head.

@@ -1,6 +1,7 @@
 import Foundation
 import FapiaoCore
 import FapiaoExtract
+import FapiaoIO
 import FapiaoLoad
 import FapiaoTransform
 import Logging
@@ -38,7 +39,9 @@ public struct StageRunner {
     public func runAll() throws -> NightOutcome {
         defer { StagePublisher.waitForRemovals() }
         try runExtract()
+        MemoryRelease.trim()  // one process runs every stage: what extract's threads freed is not load's peak
         try runTransform()
+        MemoryRelease.trim()
         return try runLoad()
     }
 
