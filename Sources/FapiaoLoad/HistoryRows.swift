@@ -57,13 +57,19 @@ enum HistoryRows {
     }
 
     /// The `text_id` of the previous night's row of the finding's id when its texts are the finding's.
+    ///
+    /// Both rows are compared in place, field by field (a `Discrepancy` copied out of either retains its fifteen
+    /// strings, which cost more than the comparison).
     private static func reusableTextID(_ finding: UnsafePointer<Finding>, prior: [String: HistoryRow]) -> Int64? {
         guard let entry = prior[finding.pointee.id], let textID = entry.textID else { return nil }
-        let a = entry.row, b = finding.pointee.row
-        guard a.type == b.type, a.severity == b.severity, a.branch == b.branch, a.source == b.source,
-              a.invoiceKey == b.invoiceKey, a.field == b.field, a.branchValue == b.branchValue,
-              a.authorityValue == b.authorityValue, a.messageZh == b.messageZh, a.messageEn == b.messageEn,
-              a.fileSHA256 == b.fileSHA256 else { return nil }
+        let b = finding
+        guard entry.row.type == b.pointee.row.type, entry.row.severity == b.pointee.row.severity,
+              entry.row.branch == b.pointee.row.branch, entry.row.source == b.pointee.row.source,
+              entry.row.invoiceKey == b.pointee.row.invoiceKey, entry.row.field == b.pointee.row.field,
+              entry.row.branchValue == b.pointee.row.branchValue,
+              entry.row.authorityValue == b.pointee.row.authorityValue,
+              entry.row.messageZh == b.pointee.row.messageZh, entry.row.messageEn == b.pointee.row.messageEn,
+              entry.row.fileSHA256 == b.pointee.row.fileSHA256 else { return nil }
         return textID
     }
 

@@ -26,10 +26,15 @@ struct HistorySnapshot: Sendable {
 }
 
 /// A row of the latest earlier night and the `discrepancy_texts` row holding its texts.
-struct HistoryRow: Sendable {
-    var row: Discrepancy
+///
+/// A class, so the history writer compares a row it looks up in place (a struct copied out of the dictionary
+/// retains its fifteen strings, which cost more than comparing them).
+final class HistoryRow: Sendable {
+    let row: Discrepancy
     /// nil when the row was read from a v2 database (its texts are not yet in `discrepancy_texts`).
-    var textID: Int64?
+    let textID: Int64?
+
+    init(row: Discrepancy, textID: Int64?) { self.row = row; self.textID = textID }
 }
 
 /// Sets each discrepancy's status against history (DESIGN.md "Discrepancy rows", contract-notes "History").
