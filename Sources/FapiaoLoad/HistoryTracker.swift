@@ -16,13 +16,25 @@ struct NightCounts: Equatable, Sendable {
 struct HistorySnapshot: Sendable {
     /// The latest night before D in the history, if any.
     var latestNight: String?
-    /// Discrepancies new or open on `latestNight`, by id (the first row of an id).
-    var openRows: [String: Discrepancy] = [:]
+    /// Discrepancies new or open on `latestNight`, by id (the first row of an id), with their text rows.
+    var openRows: [String: HistoryRow] = [:]
     /// Open counts of the nights before D inside the chart window, oldest first.
     var nights: [NightCounts] = []
 
     /// No history.
     static let empty = HistorySnapshot(latestNight: nil)
+}
+
+/// A row of the latest earlier night and the `discrepancy_texts` row holding its texts.
+///
+/// A class, so the history writer compares a row it looks up in place (a struct copied out of the dictionary
+/// retains its fifteen strings, which cost more than comparing them).
+final class HistoryRow: Sendable {
+    let row: Discrepancy
+    /// nil when the row was read from a v2 database (its texts are not yet in `discrepancy_texts`).
+    let textID: Int64?
+
+    init(row: Discrepancy, textID: Int64?) { self.row = row; self.textID = textID }
 }
 
 /// Sets each discrepancy's status against history (DESIGN.md "Discrepancy rows", contract-notes "History").
@@ -41,7 +53,7 @@ enum HistoryTracker {
         for index in findings.indices {
             let id = findings[index].id
             present.insert(id)
-            if let prior = snapshot.openRows[id], let first = IssueDate(canonical: prior.firstSeen), first <= date {
+            if let prior = snapshot.openRows[id]?.row, let first = IssueDate(canonical: prior.firstSeen), first <= date {
                 findings[index].row.status = .open
                 findings[index].row.firstSeen = prior.firstSeen
                 findings[index].row.daysOpen = date.daysSinceEpoch - first.daysSinceEpoch + 1
@@ -53,9 +65,9 @@ enum HistoryTracker {
         }
         var resolved: [Finding] = []
         for (id, prior) in snapshot.openRows where !present.contains(id) {
-            var row = prior
+            var row = prior.row
             row.status = .resolved
-            let first = IssueDate(canonical: prior.firstSeen) ?? date
+            let first = IssueDate(canonical: prior.row.firstSeen) ?? date
             row.daysOpen = max(1, date.daysSinceEpoch - first.daysSinceEpoch)
             resolved.append(Finding(row: row))
         }

@@ -11,7 +11,8 @@ import FapiaoIO
 /// open transaction and committed only by `commit()`, which load's caller calls after `out/` is published
 /// (DESIGN.md "Publishing"). Used by one thread at a time.
 ///
-/// With a history database, the transaction (delete night D, insert its run and discrepancy rows) runs on it
+/// With a history database, the transaction (delete night D, insert its run and discrepancy rows; see
+/// `HistoryRows` for how a night's rows share texts with the night before) runs on it
 /// at once; readers see the history unchanged until the commit. Before the first night, the database is built
 /// in a temporary file next to it and renamed into place by the commit, so nothing appears before it.
 /// Dropped without `commit()` (load or publishing failed), the transaction is rolled back and a temporary
@@ -28,8 +29,9 @@ final class HistoryTransaction: @unchecked Sendable {
         try insert(night)
     }
 
-    /// Opens the transaction and deletes night `date` (a re-run replaces it): the part that needs none of the
-    /// night's rows, so load starts it as soon as it has read the history snapshot. `insert(_:)` follows.
+    /// Opens the transaction and deletes night `date` (a re-run replaces it; `HistoryRows.deleteNight`): the part
+    /// that needs none of the night's rows, so load starts it as soon as it has read the history snapshot.
+    /// `insert(_:)` follows.
     init(path: String, date: BusinessDate) throws {
         self.path = path
         target = FileManager.default.fileExists(atPath: path) ? path : "\(path).new"
@@ -41,14 +43,8 @@ final class HistoryTransaction: @unchecked Sendable {
                                               advice: "check that its folder is writable and the file is a fapiao history database")
         self.connection = connection
         try connection.execute("\(HistoryDatabase.writePragmas); BEGIN IMMEDIATE")
-        let key = date.description
-        for table in ["runs", "discrepancies"] {
-            let delete = try connection.prepare("DELETE FROM \(table) WHERE night = ?")
-            try delete.bind(1, text: key)
-            try delete.step()
-            delete.finalize()
-        }
-        LoadTimings.span("history deleted", since: started)
+        let texts = try HistoryRows.deleteNight(connection, night: date.description)
+        LoadTimings.span("history deleted (\(texts) text rows)", since: started)
     }
 
     /// Inserts the night's run and discrepancy rows (the night opened by `init(path:date:)`), uncommitted.
@@ -56,8 +52,8 @@ final class HistoryTransaction: @unchecked Sendable {
         guard let connection else { return }
         let started = Date()
         try HistoryRows.insertRun(connection, night: night)
-        try HistoryRows.insertDiscrepancies(connection, night: night)
-        LoadTimings.span("history inserted", since: started)
+        let written = try HistoryRows.insertDiscrepancies(connection, night: night)
+        LoadTimings.span("history inserted (\(written.rows) rows, \(written.texts) new text rows)", since: started)
         HistoryTransaction.syncAhead(target)
         LoadTimings.span("history synced ahead", since: started)
     }

@@ -79,6 +79,7 @@ public enum LoadStage {
         LoadTimings.mark("reconcile")
         let snapshot = try HistoryDatabase.snapshot(
             path: request.historyDatabasePath, before: request.date, chartNights: request.spec.load.historyNights)
+        LoadTimings.mark("history snapshot")
         // The history transaction opens and deletes night D (a re-run) now; its rows follow once they are final.
         let (historyPath, date) = (request.historyDatabasePath, request.date)
         let historyOpened = BackgroundWork(name: "fapiao-history") { _ in try HistoryTransaction(path: historyPath, date: date) }
@@ -91,8 +92,8 @@ public enum LoadStage {
         LoadTimings.mark("summary.json")
         let night = NightRecord(
             date: request.date, pipeline: request.spec.name, previousNight: snapshot.latestNight, rows: rows,
-            canonicalRows: reconciliation.canonical.count, open: summary.tonight, newCount: summary.newCount,
-            resolvedCount: summary.resolved.count, summaryJSON: summaryText)
+            prior: snapshot.openRows, canonicalRows: reconciliation.canonical.count, open: summary.tonight,
+            newCount: summary.newCount, resolvedCount: summary.resolved.count, summaryJSON: summaryText)
         let historyWork = BackgroundWork(name: "fapiao-history-rows") { _ in
             let transaction = try historyOpened.result()
             try transaction.insert(night)

@@ -181,6 +181,6 @@ final class CanonicalDatabaseTests: XCTestCase {
         XCTAssertEqual(try after.query("SELECT name FROM sqlite_master WHERE name LIKE 'invoices%'"), [])
         XCTAssertEqual(try after.query("SELECT night, canonical_rows FROM runs"), [["2025-04-16", "1"]])
         XCTAssertEqual(try after.query("SELECT COUNT(*) FROM discrepancies"), [["0"]])
-        XCTAssertEqual(try after.query("SELECT identifier FROM grdb_migrations ORDER BY identifier"), [["v1"], ["v2"]])
+        XCTAssertEqual(try after.query("SELECT identifier FROM grdb_migrations ORDER BY identifier"), [["v1"], ["v2"], ["v3"]])
     }
 }
