@@ -54,8 +54,9 @@ public enum DirectIO {
         if flags >= 0, flags & openFlag != 0 { _ = fcntl(descriptor, F_SETFL, flags & ~openFlag) }
     }
 
-    /// Bytes per direct transfer (4 MiB: large transfers keep the disk busy).
-    static let blockSize = 4 << 20
+    /// Bytes per direct transfer (2 MiB: large enough to keep the disk busy, small enough that the blocks of
+    /// every reader and writer of load, about twenty, stay a small part of its peak memory).
+    static let blockSize = 2 << 20
 
     /// `value` rounded down to a multiple of `alignment`.
     static func alignedDown(_ value: Int) -> Int { value & ~(alignment - 1) }
@@ -72,7 +73,7 @@ final class AlignedBuffer: @unchecked Sendable {
     /// Bytes the block holds.
     let capacity: Int
 
-    /// Spare 4 MiB blocks shared by every reader and writer of the run (few: kept blocks count in peak memory).
+    /// Spare 2 MiB blocks shared by every reader and writer of the run (few: kept blocks count in peak memory).
     static let pool = ReusePool(limit: 4) { AlignedBuffer(capacity: DirectIO.blockSize) }
 
     /// A block of `capacity` bytes (rounded up to the alignment).
@@ -94,7 +95,7 @@ final class AlignedBuffer: @unchecked Sendable {
     }
 }
 
-/// Reads a file ahead of its consumer on a thread of its own, in aligned 4 MiB blocks with direct reads (through
+/// Reads a file ahead of its consumer on a thread of its own, in aligned 2 MiB blocks with direct reads (through
 /// the page cache where the file system refuses them), so the consumer never waits for the disk while blocks
 /// are ready. At most three blocks are held; the consumer gives each back when done with it.
 final class DirectReadAhead: @unchecked Sendable {
@@ -111,12 +112,12 @@ final class DirectReadAhead: @unchecked Sendable {
     /// The blocks this reader uses, given back to the shared pool when it stops.
     private let buffers = (0..<3).map { _ in AlignedBuffer.pool.take() }
 
-    /// Starts reading `descriptor` (named `path` in errors) from offset 0.
-    init(descriptor: Int32, path: String) {
+    /// Starts reading `descriptor` (named `path` in errors) from `offset` (aligned to `DirectIO.alignment`).
+    init(descriptor: Int32, path: String, from offset: Int = 0) {
         for buffer in buffers { free.send(buffer) }
         let (ready, free, done) = (ready, free, done)
         let thread = Thread {
-            DirectReadAhead.run(descriptor: descriptor, path: path, ready: ready, free: free)
+            DirectReadAhead.run(descriptor: descriptor, path: path, from: off_t(offset), ready: ready, free: free)
             done.signal()
         }
         thread.start()
@@ -137,9 +138,10 @@ final class DirectReadAhead: @unchecked Sendable {
     }
 
     /// The thread: reads block after block until the end of the file, an error, or `stop`.
-    private static func run(descriptor: Int32, path: String, ready: Channel<Block>, free: Channel<AlignedBuffer>) {
+    private static func run(descriptor: Int32, path: String, from start: off_t, ready: Channel<Block>,
+                            free: Channel<AlignedBuffer>) {
         var direct = DirectIO.enable(on: descriptor)
-        var offset: off_t = 0
+        var offset = start
         while let buffer = free.receive() {
             var count = 0
             var failure: FapiaoError?
@@ -164,76 +166,6 @@ final class DirectReadAhead: @unchecked Sendable {
             offset += off_t(count)
             guard ready.send(Block(buffer: buffer, count: count, error: failure)), count > 0, failure == nil else { return }
         }
-    }
-}
-
-/// A 4 MiB window over a large file, read with direct I/O at aligned offsets: serves byte ranges asked for in
-/// (mostly) increasing offsets with one large read per window, without filling the page cache. Used by one
-/// thread at a time.
-public final class DirectWindow {
-    private let descriptor: Int32
-    private let buffer = AlignedBuffer.pool.take()
-    /// The file offset of the window's first byte, and the bytes it holds (fewer than its capacity: the file
-    /// ends inside it).
-    private var start = 0
-    private var count = 0
-    private var isLoaded = false
-    private var isBroken = false
-
-    /// A window over `path`; nil when direct I/O is off, refused, or the file is smaller than
-    /// `DirectIO.minimumReadSize` (the page cache serves small files well).
-    public init?(path: String) {
-        guard DirectIO.isEnabled else { return nil }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        var info = stat()
-        guard fstat(fd, &info) == 0, Int64(info.st_size) >= DirectIO.minimumReadSize, DirectIO.enable(on: fd) else {
-            close(fd)
-            return nil
-        }
-        descriptor = fd
-    }
-
-    deinit {
-        close(descriptor)
-        AlignedBuffer.pool.give(buffer)
-    }
-
-    /// The bytes from `offset` on, at most `wanted` of them (fewer at the end of the file, none after it); nil
-    /// when the window cannot hold them (the caller reads them another way).
-    public func bytes(at offset: Int, count wanted: Int) throws -> UnsafeBufferPointer<UInt8>? {
-        guard !isBroken else { return nil }
-        let reachesEnd = isLoaded && count < buffer.capacity
-        let inside = isLoaded && offset >= start && (offset + wanted <= start + count || reachesEnd)
-        if !inside {
-            let aligned = DirectIO.alignedDown(offset)
-            guard offset - aligned + wanted <= buffer.capacity, try load(at: aligned) else { return nil }
-        }
-        let available = max(0, min(wanted, start + count - offset))
-        return UnsafeBufferPointer(start: buffer.base.assumingMemoryBound(to: UInt8.self) + (offset - start),
-                                   count: available)
-    }
-
-    /// Fills the window from aligned offset `at`; false (and the window unused from now on) when the file system
-    /// refuses the direct read.
-    private func load(at offset: Int) throws -> Bool {
-        var got = 0
-        while got < buffer.capacity {
-            let read = pread(descriptor, buffer.base + got, buffer.capacity - got, off_t(offset + got))
-            if read > 0 {
-                got += read
-                if got % DirectIO.alignment != 0 { break }
-                continue
-            }
-            if read == 0 { break }
-            if errno == EINTR { continue }
-            if errno == EINVAL { isBroken = true; isLoaded = false; return false }
-            throw FapiaoError(code: "io.read", message: "cannot read the file again", cause: String(cString: strerror(errno)))
-        }
-        start = offset
-        count = got
-        isLoaded = true
-        return true
     }
 }
 

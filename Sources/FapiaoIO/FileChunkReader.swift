@@ -4,7 +4,7 @@ import FapiaoCore
 /// Reads a file in fixed-size chunks through a file descriptor; never the whole file at once.
 ///
 /// A file of at least `DirectIO.minimumReadSize` bytes is read ahead on a thread of its own with direct reads
-/// (`DirectReadAhead`); its chunks are then the read-ahead's 4 MiB blocks, whatever `chunkSize` says.
+/// (`DirectReadAhead`); its chunks are then the read-ahead's 2 MiB blocks, whatever `chunkSize` says.
 public final class FileChunkReader {
     /// The default chunk size: 256 KiB.
     public static let defaultChunkSize = 256 * 1024

@@ -54,7 +54,7 @@ public final class ReusePool<Item: AnyObject>: @unchecked Sendable {
 }
 
 /// Writes a file's bytes, in order, on a thread of its own, so that the disk does not hold up the thread
-/// producing them. The producer's `append` copies the bytes into aligned 4 MiB blocks (`AlignedBuffer`); each
+/// producing them. The producer's `append` copies the bytes into aligned 2 MiB blocks (`AlignedBuffer`); each
 /// full block is written by the thread straight from that memory with direct I/O (`DirectIO`). Where the file
 /// system refuses direct writes they go through the page cache, and the disk writing of each 8 MiB is started
 /// early (`sync_file_range`), so that the final `fsync` has little left to do.

@@ -118,11 +118,13 @@ public enum LoadStage {
     private static func reconcile(_ request: LoadRequest, paths: LoadInputPaths,
                                   canonicalFeed: CanonicalRunFeed) throws -> ([Discrepancy], Reconciliation) {
         let spec = request.spec
+        let authority = AuthorityLoader(path: paths.authorityInvoices)  // indexes on a second thread meanwhile
         let stageFindings = try LoadInputs.readFindings(paths: [paths.extractFindings, paths.transformFindings])
         let rejects = try LoadInputs.readRejects(path: paths.rejects, branchSources: Set(spec.branchSources.map(\.name)))
         let reconciler = Reconciler(spec: spec, facts: InputFacts(findings: stageFindings), rejects: rejects,
                                     spillDirectory: request.outputDirectory, canonicalFeed: canonicalFeed)
-        let reconciliation = try reconciler.run(branchPath: paths.branchInvoices, authorityPath: paths.authorityInvoices)
+        let reconciliation = try reconciler.run(branchPath: paths.branchInvoices, authorityPath: paths.authorityInvoices,
+                                                loader: authority)
         try requireAuthority(spec: spec, facts: reconciler.facts, kept: reconciliation.authorityInvoices)
         return (stageFindings, reconciliation)
     }

@@ -68,8 +68,11 @@ struct Reconciler {
     /// Rows are read as bytes; a branch row whose compared fields equal its authority entry's byte for byte
     /// is consistent without building an `Invoice`. Rows that may differ, miss or carry a red-letter
     /// reversal take the `Invoice` path, so every discrepancy comes from the same code as before.
-    func run(branchPath: String, authorityPath: String) throws -> Reconciliation {
-        let loader = AuthorityLoader(path: authorityPath)
+    ///
+    /// `loader`, when given, is the indexing of `authorityPath` started earlier (load starts it before it reads the
+    /// stage findings, so the second core is busy from the start).
+    func run(branchPath: String, authorityPath: String, loader started: AuthorityLoader? = nil) throws -> Reconciliation {
+        let loader = started ?? AuthorityLoader(path: authorityPath)
         var result = Reconciliation(canonical: CanonicalRowStore(spillDirectory: spillDirectory, feed: canonicalFeed))
         var branchReds = RedLedger()
         var sellers = SellerSources()

@@ -126,14 +126,13 @@ extension RecordRowReader {
 
 /// Reads single rows of a record file again at byte offsets `RecordRowReader.forEachRowWithOffset` reported.
 ///
-/// Reads go through a 4 MiB window read with direct I/O (`DirectWindow`), so rows asked for in increasing
-/// offsets (load's passes) sweep the file in large reads without filling the page cache; a row the window
-/// cannot hold, or a file system without direct I/O, is read with `pread` through the page cache.
+/// Reads go through the page cache with `pread`, not direct I/O: for rows asked for one at a time, the kernel's
+/// read-ahead keeps the disk ahead of the reader (a direct-read window made load's authority-only pass 1.1 s
+/// slower, waiting for reads; docs/BENCHMARKS.md "Direct I/O").
 final class RecordRowFile {
     private let descriptor: Int32
     private let path: String
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    private let window: DirectWindow?
 
     /// Opens `path` for reading.
     init(path: String) throws {
@@ -142,14 +141,12 @@ final class RecordRowFile {
         guard descriptor >= 0 else {
             throw FapiaoError(code: "load.input_missing", message: "cannot open \(path) again; re-run load")
         }
-        window = DirectWindow(path: path)
     }
 
     deinit { close(descriptor) }
 
     /// Calls `body` with up to `count` bytes read at `offset` (fewer at the end of the file, none after it).
     func withChunk<T>(at offset: Int, count: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
-        if let window, let bytes = try window.bytes(at: offset, count: count) { return try body(bytes) }
         let got = try readBuffered(at: offset, count: count)
         return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<got])) }
     }

@@ -87,23 +87,4 @@ final class DirectIOTests: XCTestCase {
         while try reader.withNextChunk({ gathered.append(contentsOf: $0) }) {}
         XCTAssertEqual(gathered, pattern)
     }
-
-    func testWindowServesRangesInAnyOrderAndStopsAtTheEnd() throws {
-        let directory = try TestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let path = directory + "/rows.csv"
-        try writePattern(to: path)
-        guard let window = DirectWindow(path: path) else { throw XCTSkip("no direct I/O on this file system") }
-        func bytes(_ offset: Int, _ count: Int) throws -> [UInt8]? {
-            try window.bytes(at: offset, count: count).map { Array($0) }
-        }
-        for (offset, count) in [(0, 10), (4_095, 3), ((4 << 20) - 5, 10), (100, 1 << 20), ((9 << 20) + 1_000, 1_000)] {
-            XCTAssertEqual(try bytes(offset, count), Array(pattern[offset..<min(pattern.count, offset + count)]),
-                           "\(count) bytes at \(offset)")
-        }
-        XCTAssertEqual(try bytes(pattern.count - 4, 1 << 10), Array(pattern.suffix(4)), "fewer bytes at the end")
-        XCTAssertEqual(try bytes(pattern.count + 10, 5), [], "none after the end")
-        XCTAssertNil(try bytes(17, 4 << 20), "a range the window cannot hold is read another way")
-        XCTAssertNil(DirectWindow(path: directory + "/missing"))
-    }
 }
