@@ -61,6 +61,9 @@ final class BackgroundByteStream: @unchecked Sendable {
     static let chunkCapacity = 1 << 20
     private let items = Channel<Item>(capacity: 3)
     private static let spare = ReusePool(limit: 12) { ByteChunk(capacity: BackgroundByteStream.chunkCapacity) }
+
+    /// Drops the spare chunks kept for the next file (once every file is read).
+    static func releaseSpares() { spare.removeAll() }
     private let done = DispatchSemaphore(value: 0)
     private var filling: ByteChunk?
     private var lastHandedOut: ByteChunk?

@@ -70,6 +70,7 @@ public enum ExtractStage {
             SourceInputs(source: source, files: inputs.first { $0.source.name == source.name }?.files ?? [])
         }
         let results = try runInParallel(jobs, limits: spec.limits, outputDirectory: outputDirectory)
+        BackgroundByteStream.releaseSpares()  // the next stage of the same process need not carry them
         let rejects = results.flatMap(\.rejects)
         try RecordFileWriter.write(path: outputDirectory + "/rejects.csv", header: rejectsHeader, rows: rejects)
         let findings = results.flatMap(\.findings).sorted(by: findingsOrder)

@@ -177,7 +177,10 @@ public enum MemoryRelease {
         return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
     }()
 
-    /// Releases the free memory of every allocator arena (glibc keeps what a stage's threads freed, which would
-    /// add to the next stage's peak when one process runs the whole night).
-    public static func trim() { _ = mallocTrim?(0) }
+    /// Drops the spare direct-I/O blocks and releases the free memory of every allocator arena (glibc keeps what
+    /// a stage's threads freed, which would add to the next stage's peak when one process runs the whole night).
+    public static func trim() {
+        AlignedBuffer.pool.removeAll()
+        _ = mallocTrim?(0)
+    }
 }

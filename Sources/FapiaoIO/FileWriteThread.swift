@@ -51,6 +51,13 @@ public final class ReusePool<Item: AnyObject>: @unchecked Sendable {
         if items.count < limit { items.append(item) }
         lock.unlock()
     }
+
+    /// Drops every spare item (their memory goes back to the system).
+    public func removeAll() {
+        lock.lock()
+        items.removeAll()
+        lock.unlock()
+    }
 }
 
 /// Writes a file's bytes, in order, on a thread of its own, so that the disk does not hold up the thread

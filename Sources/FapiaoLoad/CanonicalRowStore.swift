@@ -26,9 +26,10 @@ struct CanonicalRowStore: Sendable {
         var source: Int32
     }
 
-    /// Bytes of canonical rows collected before they are sorted and spilled as one run (64 MiB by default:
-    /// about 250,000 rows; ~20 runs at 24 × 200,000 invoices).
-    static let defaultRunLimit = 64 << 20
+    /// Bytes of canonical rows collected before they are sorted and spilled as one run (32 MiB by default:
+    /// about 125,000 rows; ~40 runs at 24 × 200,000 invoices; the buffer is part of load's peak memory, which
+    /// 64 MiB took past its budget once canonical.sqlite was filled during reconciliation).
+    static let defaultRunLimit = 32 << 20
 
     private var bytes: [UInt8] = []
     private var entries: [Entry] = []
@@ -264,7 +265,7 @@ final class CanonicalRunFeed: Sendable {
         case end
     }
 
-    /// Runs are few (one per 64 MiB of rows), so the channel never fills and the store never waits.
+    /// Runs are few (one per 32 MiB of rows), so the channel never fills and the store never waits.
     private let channel = Channel<Message>(capacity: 1 << 16)
 
     /// A feed with nothing in it yet.
