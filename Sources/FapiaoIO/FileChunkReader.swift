@@ -25,7 +25,11 @@ public final class FileChunkReader {
     /// Opens a file for reading (in chunks of `chunkSize` bytes for `withNextChunk`);
     /// throws a `FapiaoError` (`io.open`) naming it when it cannot be opened. A reader that `countsProgress`
     /// adds what it reads to `ReadProgress`.
-    public init(path: String, chunkSize: Int = FileChunkReader.defaultChunkSize, countsProgress: Bool = true) throws {
+    ///
+    /// `direct: false` reads through the page cache whatever the size (a file that is likely cached, such as an
+    /// input just delivered).
+    public init(path: String, chunkSize: Int = FileChunkReader.defaultChunkSize, countsProgress: Bool = true,
+                direct: Bool = true) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw FapiaoError(code: "io.open", message: "cannot open \(path)", cause: String(cString: strerror(errno)))
@@ -35,7 +39,7 @@ public final class FileChunkReader {
         self.path = path
         self.countsProgress = countsProgress
         var info = stat()
-        if DirectIO.isEnabled, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+        if direct, DirectIO.isEnabled, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
            Int64(info.st_size) >= DirectIO.minimumReadSize {
             readAhead = DirectReadAhead(descriptor: fd, path: path)
         }
