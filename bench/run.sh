@@ -100,7 +100,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
   echo "| fapiao load | $LOAD | | $(awk -v n="$INVOICES" -v s="$LOAD" 'BEGIN{printf "%.0f", n/s}') | $(ratio "$LOAD" "$PARALLEL") |"
   echo
   echo "Memory budget (issue 8: 200 MB + 150 B per distinct invoice): $(( (200000000 + 150 * DISTINCT) / 1000000 )) MB for $DISTINCT distinct invoices (canonical rows)."
-  echo "Bytes a night writes (work folder after the first night: stage folders, archive, history): $(awk -v b="$WRITTEN" 'BEGIN{printf "%.0f", b/1e6}') MB; this disk writes fsynced data at $DISK MB/s through the page cache and ${DISK_DIRECT:-?} MB/s direct (4 MiB blocks, as fapiao writes its large files), a floor of $(awk -v b="$WRITTEN" -v r="${DISK_DIRECT:-$DISK}" 'BEGIN{printf "%.1f", b/1e6/r}') s for them."
+  echo "Bytes a night writes (work folder after the first night: stage folders, archive, history): $(awk -v b="$WRITTEN" 'BEGIN{printf "%.0f", b/1e6}') MB; this disk writes fsynced data at $DISK MB/s through the page cache and ${DISK_DIRECT:-?} MB/s direct (large blocks, as fapiao writes its large files), a floor of $(awk -v b="$WRITTEN" -v r="${DISK_DIRECT:-$DISK}" 'BEGIN{printf "%.1f", b/1e6/r}') s for them."
   if [ -n "$HALF" ]; then
     echo "Doubling: SCALE=${BRANCHES}x$((PER_BRANCH / 2)) re-run $HALF s (peak RSS $((HALF_RSS / 1024)) MB) → SCALE=$SCALE $RUN s: $(ratio "$RUN" "$HALF")× the time for 2× the invoices (target ≤ 2.1×)."
   fi
