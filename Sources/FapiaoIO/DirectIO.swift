@@ -112,12 +112,12 @@ final class DirectReadAhead: @unchecked Sendable {
     /// The blocks this reader uses, given back to the shared pool when it stops.
     private let buffers = (0..<3).map { _ in AlignedBuffer.pool.take() }
 
-    /// Starts reading `descriptor` (named `path` in errors) from `offset` (aligned to `DirectIO.alignment`).
-    init(descriptor: Int32, path: String, from offset: Int = 0) {
+    /// Starts reading `descriptor` (named `path` in errors) from its first byte.
+    init(descriptor: Int32, path: String) {
         for buffer in buffers { free.send(buffer) }
         let (ready, free, done) = (ready, free, done)
         let thread = Thread {
-            DirectReadAhead.run(descriptor: descriptor, path: path, from: off_t(offset), ready: ready, free: free)
+            DirectReadAhead.run(descriptor: descriptor, path: path, ready: ready, free: free)
             done.signal()
         }
         thread.start()
@@ -138,10 +138,9 @@ final class DirectReadAhead: @unchecked Sendable {
     }
 
     /// The thread: reads block after block until the end of the file, an error, or `stop`.
-    private static func run(descriptor: Int32, path: String, from start: off_t, ready: Channel<Block>,
-                            free: Channel<AlignedBuffer>) {
+    private static func run(descriptor: Int32, path: String, ready: Channel<Block>, free: Channel<AlignedBuffer>) {
         var direct = DirectIO.enable(on: descriptor)
-        var offset = start
+        var offset: off_t = 0
         while let buffer = free.receive() {
             var count = 0
             var failure: FapiaoError?
