@@ -156,4 +156,34 @@ final class NightlyOperationsTests: XCTestCase {
             with: try XCTUnwrap(FileManager.default.contents(atPath: night + "/out/summary.json"))) as? [String: Any])
         XCTAssertEqual(summary["counts"] as? [String: Int], truth["counts"] as? [String: Int])
     }
+
+    /// Direct I/O (docs/operations.md "Disk I/O") changes how files travel, never what they hold: a chain whose
+    /// stage files pass the direct thresholds (authority.csv ≈ 10 MB, so it is read ahead with direct reads;
+    /// files over 1 MiB written by the direct writer) gives the same files with `FAPIAO_DIRECT_IO=0`.
+    func testDirectIOAndThePageCacheWriteTheSameFiles() throws {
+        let chain = root + "/direct"
+        XCTAssertEqual(try run(["samples", "--out", chain, "--branches", "8", "--invoices-per-branch", "4000"]).status, 0)
+        let pipeline = chain + "/pipeline.yaml"
+        let night = chain + "/work/sample-chain/2025-04-17"
+        func files() throws -> [String: Data] {
+            var files: [String: Data] = [:]
+            for stage in ["extract", "transform", "out"] {
+                for name in try FileManager.default.contentsOfDirectory(atPath: night + "/" + stage) where name != "manifest.json" {
+                    files[stage + "/" + name] = FileManager.default.contents(atPath: night + "/" + stage + "/" + name)
+                }
+            }
+            return files
+        }
+        let cached = try CommandRunner.run(["run", pipeline, "--date", "2025-04-17"], environment: ["FAPIAO_DIRECT_IO": "0"])
+        XCTAssertEqual(cached.status, 0, cached.stderr)
+        let throughCache = try files()
+        let authority = try XCTUnwrap(throughCache["transform/authority.csv"])
+        XCTAssertGreaterThan(authority.count, 8 << 20, "large enough for direct reads")
+        try FileManager.default.removeItem(atPath: chain + "/work")
+        let direct = try run(["run", pipeline, "--date", "2025-04-17"])
+        XCTAssertEqual(direct.status, 0, direct.stderr)
+        let throughDirect = try files()
+        XCTAssertEqual(Set(throughDirect.keys), Set(throughCache.keys))
+        for (name, bytes) in throughCache { XCTAssertEqual(throughDirect[name], bytes, "\(name) differs") }
+    }
 }
