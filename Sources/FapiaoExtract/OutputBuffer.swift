@@ -1,10 +1,22 @@
-import FapiaoIO
+/// The memory behind an `OutputBuffer` (a `final class` so that the memory has one owner, freed with it).
+final class WriteBlock: @unchecked Sendable {
+    let base: UnsafeMutablePointer<UInt8>
+    let capacity: Int
+
+    /// An empty block of `capacity` bytes.
+    init(capacity: Int) {
+        self.capacity = max(16, capacity)
+        base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+}
 
 /// A growable byte buffer appended to in place, without the uniqueness and capacity checks of `[UInt8]` on
 /// every append (the writer's hot path: one record at a time, many small appends).
 struct OutputBuffer {
     /// The block holding the bytes (replaced by a larger one when the bytes outgrow it).
-    private(set) var block: WriteBlock
+    private var block: WriteBlock
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     /// Bytes filled.
@@ -73,13 +85,8 @@ struct OutputBuffer {
         self.count = min(self.count, max(0, count))
     }
 
-    /// Gives the filled block away (its `count` set) and goes on, empty, over `fresh`.
-    mutating func handOver(replacingWith fresh: WriteBlock) -> WriteBlock {
-        let filled = block
-        filled.count = count
-        self = OutputBuffer(block: fresh)
-        return filled
-    }
+    /// The bytes appended so far (valid until the next append).
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 
     private mutating func grow(to needed: Int) {
         let larger = WriteBlock(capacity: max(needed, capacity * 2))

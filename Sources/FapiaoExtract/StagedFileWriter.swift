@@ -78,7 +78,7 @@ final class StagedFileWriter {
         let thread = writes ?? FileWriteThread(descriptor: descriptor, path: path, offset: flushed)
         writes = thread
         let count = buffer.count
-        try outputStep { try thread.append(UnsafeRawBufferPointer(start: buffer.block.base, count: count)) }
+        try outputStep { try thread.append(buffer.bytes) }
         buffer.truncate(to: 0)
         flushed += Int64(count)
     }

@@ -1,28 +1,6 @@
 import Foundation
 import FapiaoCore
 
-/// Memory for output bytes: filled by one producer, then handed to a file's writing thread.
-/// A `final class` so that the memory has one owner, freed with it.
-public final class WriteBlock: @unchecked Sendable {
-    /// The block's memory.
-    public let base: UnsafeMutablePointer<UInt8>
-    /// Bytes the block holds.
-    public let capacity: Int
-    /// Bytes filled.
-    public var count = 0
-
-    /// An empty block of `capacity` bytes.
-    public init(capacity: Int) {
-        self.capacity = max(16, capacity)
-        base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
-    }
-
-    deinit { base.deallocate() }
-
-    /// The filled bytes.
-    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
-}
-
 /// Spare buffers shared by every file of the run (at most `limit` kept), so that large buffers are not
 /// allocated, page-faulted in and freed again for every file.
 public final class ReusePool<Item: AnyObject>: @unchecked Sendable {
