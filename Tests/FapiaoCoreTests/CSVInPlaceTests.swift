@@ -1,22 +1,10 @@
 import XCTest
 @testable import FapiaoCore
+import FapiaoTestSupport
 
 /// The in-place path of `CSVParser` (records read straight from the chunk) against the byte-by-byte path
 /// it falls back to, which stays the reference: same records, lines, overflows and errors on random input.
 final class CSVInPlaceTests: XCTestCase {
-    /// A small deterministic generator (SplitMix64).
-    private struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
-
     /// Everything the parser says about an input: each record with its line and overflow, or the error.
     private func parse(_ chunks: [[UInt8]], dialect: CSVDialect, maxField: Int, maxRecord: Int,
                        inPlace: Bool) -> [String] {
@@ -38,7 +26,7 @@ final class CSVInPlaceTests: XCTestCase {
     }
 
     /// Random bytes biased to CSV structure: delimiters, quotes, CR, LF, empty lines, UTF-8, long runs.
-    private func input(_ random: inout Random) -> [UInt8] {
+    private func input(_ random: inout SplitMix64) -> [UInt8] {
         let pieces: [[UInt8]] = [
             Array("a".utf8), Array("bc".utf8), Array("12345678901".utf8), [0x2C], [0x2C], [0x22], [0x0A], [0x0A],
             [0x0D], [0x0D, 0x0A], [0x3B], Array("发票".utf8), Array("\"x,y\"".utf8), Array("\"\"".utf8),
@@ -50,7 +38,7 @@ final class CSVInPlaceTests: XCTestCase {
         return bytes
     }
 
-    private func chunks(_ bytes: [UInt8], _ random: inout Random) -> [[UInt8]] {
+    private func chunks(_ bytes: [UInt8], _ random: inout SplitMix64) -> [[UInt8]] {
         var result: [[UInt8]] = []
         var index = 0
         let largest = [1, 3, 9, 64, 1000][random.below(5)]
@@ -63,7 +51,7 @@ final class CSVInPlaceTests: XCTestCase {
     }
 
     func testInPlacePathMatchesTheByteByBytePath() {
-        var random = Random(state: 20_261_129)
+        var random = SplitMix64(seed: 20_261_129)
         let dialects = [CSVDialect.rfc4180, CSVDialect(delimiter: UInt8(ascii: ";")), CSVDialect(quote: nil)]
         for round in 0..<3000 {
             let bytes = input(&random)
@@ -108,7 +96,7 @@ final class CSVInPlaceTests: XCTestCase {
     }
 
     func testSpecialByteFinderFindsTheFirstSpecialByte() {
-        var random = Random(state: 7)
+        var random = SplitMix64(seed: 7)
         let finder = SpecialByteFinder(dialect: .rfc4180)
         for _ in 0..<2000 {
             let bytes = (0..<random.below(40)).map { _ -> UInt8 in

@@ -50,4 +50,7 @@ public struct SplitMix64: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// A number in `0..<bound` (the next value modulo `bound`).
+    public mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import FapiaoCore
 import FapiaoIO
+import FapiaoTestSupport
 @testable import FapiaoTransform
 
 /// The whole stage with and without the byte fast path, the dedupe key table, and the reader thread's errors.
@@ -36,7 +37,7 @@ import FapiaoIO
 
     /// Rows over two files, numbers drawn from a small range (so keys repeat), fields realistic or odd.
     static func rows(seed: UInt64, count: Int) -> [(String, Int, [String])] {
-        var random = SplitMix64Adapter(seed: seed)
+        var random = SplitMix64(seed: seed)
         return (0..<count).map { index in
             let values = CanonicalField.mappable.map { field -> String in
                 let roll = Int(random.next() % 16)
@@ -55,7 +56,7 @@ import FapiaoIO
     @Test func keyTableKeepsTheFirstRecordOfEachKey() {
         var table = KeyTable()
         var reference: [PackedKey: KeptRecord] = [:]
-        var random = SplitMix64Adapter(seed: 3)
+        var random = SplitMix64(seed: 3)
         for line in 0..<50_000 {
             let key = PackedKey(code: "0110023001\(random.next() % 90 + 10)", number: String(format: "%08d", random.next() % 30_000))!
             let record = KeptRecord(digest: random.next(), file: 1, line: UInt32(line), source: 2)

@@ -3,6 +3,7 @@ import Testing
 import PropertyBased
 import FapiaoCore
 import FapiaoIO
+import FapiaoTestSupport
 @testable import FapiaoTransform
 
 /// Stage behaviour at the edges: conservation on random input, malformed extract files, spilled findings.
@@ -44,7 +45,7 @@ import FapiaoIO
         let fixture = try StageFixture()
         defer { fixture.remove() }
         let sorter = FindingSorter(spoolDirectory: fixture.output, runLength: 3)
-        var generator = SplitMix64Adapter(seed: 7)
+        var generator = SplitMix64(seed: 7)
         var all: [Discrepancy] = []
         for index in 0..<20 {
             let finding = Discrepancy(type: .suspiciousField, severity: [.high, .medium, .info][index % 3],
@@ -104,18 +105,5 @@ import FapiaoIO
         #expect(result.sources == [SourceCounts(source: "north")])
         #expect(result.outputs.values.allSatisfy { $0 == 0 })
         #expect(try fixture.outputFiles() == TransformStage.outputFiles.sorted())
-    }
-}
-
-/// A seeded generator for test data.
-struct SplitMix64Adapter {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
