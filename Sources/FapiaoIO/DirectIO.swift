@@ -112,12 +112,15 @@ final class DirectReadAhead: @unchecked Sendable {
     /// The blocks this reader uses, given back to the shared pool when it stops.
     private let buffers = (0..<3).map { _ in AlignedBuffer.pool.take() }
 
-    /// Starts reading `descriptor` (named `path` in errors) from its first byte.
-    init(descriptor: Int32, path: String) {
+    /// Starts reading `descriptor` (named `path` in errors) at `start` (rounded down to `DirectIO.alignment`: the
+    /// first block's first byte is `DirectIO.alignedDown(start)`) and stops after the block that reaches `end`
+    /// (or the end of the file).
+    init(descriptor: Int32, path: String, start: Int = 0, end: Int = .max) {
         for buffer in buffers { free.send(buffer) }
         let (ready, free, done) = (ready, free, done)
+        let first = off_t(DirectIO.alignedDown(start)), last = off_t(clamping: end)
         let thread = Thread {
-            DirectReadAhead.run(descriptor: descriptor, path: path, ready: ready, free: free)
+            DirectReadAhead.run(descriptor: descriptor, path: path, from: first, to: last, ready: ready, free: free)
             done.signal()
         }
         thread.start()
@@ -137,11 +140,13 @@ final class DirectReadAhead: @unchecked Sendable {
         for buffer in buffers { AlignedBuffer.pool.give(buffer) }
     }
 
-    /// The thread: reads block after block until the end of the file, an error, or `stop`.
-    private static func run(descriptor: Int32, path: String, ready: Channel<Block>, free: Channel<AlignedBuffer>) {
+    /// The thread: reads block after block from `start` until the end of the file or of the range, an error, or
+    /// `stop`.
+    private static func run(descriptor: Int32, path: String, from start: off_t, to end: off_t,
+                            ready: Channel<Block>, free: Channel<AlignedBuffer>) {
         var direct = DirectIO.enable(on: descriptor)
-        var offset: off_t = 0
-        while let buffer = free.receive() {
+        var offset = start
+        while offset < end, let buffer = free.receive() {
             var count = 0
             var failure: FapiaoError?
             while count < buffer.capacity {
@@ -165,5 +170,7 @@ final class DirectReadAhead: @unchecked Sendable {
             offset += off_t(count)
             guard ready.send(Block(buffer: buffer, count: count, error: failure)), count > 0, failure == nil else { return }
         }
+        // The range's end: a last, empty block says so (the consumer gives a buffer back before it asks again).
+        if let buffer = free.receive() { _ = ready.send(Block(buffer: buffer, count: 0, error: nil)) }
     }
 }

@@ -125,18 +125,50 @@ struct CanonicalRowStore: Sendable {
     }
 
     /// Entry positions of the buffered rows in output order.
+    ///
+    /// Sorted on the keys' first 24 bytes (a whole key, mostly: 20-digit numbers, `code-number` keys of 21), held
+    /// with each position as three integers, so that most comparisons touch neither the rows nor `memcmp`; only
+    /// equal prefixes compare the rows (`precedes`).
     private func sortedEntries() -> [Int32] {
-        var sorted = entries.indices.map { Int32($0) }
         let sourceRank = sourceRanks()
-        bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            sorted.sort { x, y in
-                let a = entries[Int(x)], b = entries[Int(y)]
+        return bytes.withUnsafeBufferPointer { buffer -> [Int32] in
+            guard let base = buffer.baseAddress else { return [] }
+            var items = entries.indices.map { index in
+                let entry = entries[index]
+                return KeyPrefix(base + entry.start, count: Int(entry.keyLength), position: Int32(index))
+            }
+            items.sort { x, y in
+                if x.words.0 != y.words.0 { return x.words.0 < y.words.0 }
+                if x.words.1 != y.words.1 { return x.words.1 < y.words.1 }
+                if x.words.2 != y.words.2 { return x.words.2 < y.words.2 }
+                let a = entries[Int(x.position)], b = entries[Int(y.position)]
                 return CanonicalRowStore.precedes(base + a.start, Int(a.length), Int(a.keyLength), sourceRank[Int(a.source)],
                                                   base + b.start, Int(b.length), Int(b.keyLength), sourceRank[Int(b.source)])
             }
+            return items.map(\.position)
         }
-        return sorted
+    }
+
+    /// A buffered row's position with its key's first 24 bytes as three big-endian integers (zero bytes past the
+    /// key's end): integers that order as the bytes do, so unequal prefixes order the rows as their keys do.
+    private struct KeyPrefix {
+        var words: (UInt64, UInt64, UInt64)
+        var position: Int32
+
+        init(_ key: UnsafePointer<UInt8>, count: Int, position: Int32) {
+            self.position = position
+            words = (KeyPrefix.word(key, count, from: 0), KeyPrefix.word(key, count, from: 8),
+                     KeyPrefix.word(key, count, from: 16))
+        }
+
+        /// Bytes `from..<from + 8` of the key, big-endian (zero past its end).
+        @inline(__always)
+        private static func word(_ key: UnsafePointer<UInt8>, _ count: Int, from: Int) -> UInt64 {
+            if count >= from + 8 { return UInt64(bigEndian: UnsafeRawPointer(key + from).loadUnaligned(as: UInt64.self)) }
+            var word: UInt64 = 0
+            for index in from..<(from + 8) { word = word << 8 | (index < count ? UInt64(key[index]) : 0) }
+            return word
+        }
     }
 
     /// The output order of two rows (bytes, length, key length, source rank).
@@ -177,17 +209,16 @@ struct CanonicalRowStore: Sendable {
         if spill == nil { spill = try SpillFile(directory: spillDirectory) }
         guard let spill else { return }
         let start = spill.size
-        var chunk: [UInt8] = []
-        chunk.reserveCapacity(1 << 20)
-        for position in sortedEntries() {
-            let entry = entries[Int(position)]
-            for value in [UInt32(entry.length), UInt32(entry.keyLength), UInt32(entry.source)] {
-                withUnsafeBytes(of: value.littleEndian) { chunk.append(contentsOf: $0) }
+        let order = sortedEntries()
+        try bytes.withUnsafeBytes { all in
+            for position in order {
+                let entry = entries[Int(position)]
+                var header = (UInt32(entry.length).littleEndian, UInt32(entry.keyLength).littleEndian,
+                              UInt32(entry.source).littleEndian)
+                try withUnsafeBytes(of: &header) { try spill.append($0) }
+                try spill.append(UnsafeRawBufferPointer(rebasing: all[entry.start..<(entry.start + Int(entry.length))]))
             }
-            chunk.append(contentsOf: bytes[entry.start..<(entry.start + Int(entry.length))])
-            if chunk.count >= 1 << 20 { try spill.append(chunk); chunk.removeAll(keepingCapacity: true) }
         }
-        try spill.append(chunk)
         try spill.seal()
         runs.append(start..<spill.size)
         feed?.publish(spill, start..<spill.size)
@@ -306,8 +337,8 @@ final class SpillFile: @unchecked Sendable {
     }
 
     /// Appends bytes at the end (written by the thread; `seal()` before reading them).
-    func append(_ data: [UInt8]) throws {
-        try data.withUnsafeBytes { try writes.append($0) }
+    func append(_ data: UnsafeRawBufferPointer) throws {
+        try writes.append(data)
         size += data.count
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import FapiaoCore
+import FapiaoIO
 
 /// A kept branch record behind a repair-batch row, and why it is there.
 struct RepairItem: Sendable {
@@ -310,19 +311,28 @@ struct Reconciler {
             try result.canonical.append(item.row)
             result.findings.append(item.finding)
         }
-        let file = try RecordRowFile(path: path)
-        for unmatched in unmatched[..<half] { try add(authorityOnly(unmatched, file: file, attribution: attribution)) }
+        let first = unmatched[..<half]
+        if let file = try Reconciler.reader(of: first, path: path) {
+            for unmatched in first { try add(authorityOnly(unmatched, file: file, attribution: attribution)) }
+        }
         for item in try second?.result() ?? [] { try add(item) }
     }
 
     private func authorityOnly(_ rows: ArraySlice<UnmatchedAuthorityRow>, path: String,
                                attribution: BranchAttribution) throws -> [AuthorityOnly] {
-        let file = try RecordRowFile(path: path)
+        guard let file = try Reconciler.reader(of: rows, path: path) else { return [] }
         return try rows.map { try authorityOnly($0, file: file, attribution: attribution) }
     }
 
+    /// A reader of authority.csv from the first of `rows` to the end of the last (they are in file order), which
+    /// streams that span ahead instead of reading each row with a `pread`; nil for no rows.
+    private static func reader(of rows: ArraySlice<UnmatchedAuthorityRow>, path: String) throws -> AscendingRangeReader? {
+        guard let first = rows.first, let last = rows.last else { return nil }
+        return try AscendingRangeReader(path: path, span: first.offset..<(last.offset + last.length))
+    }
+
     /// One unmatched authority row: read again, attributed to a branch, encoded, with its finding.
-    private func authorityOnly(_ unmatched: UnmatchedAuthorityRow, file: RecordRowFile,
+    private func authorityOnly(_ unmatched: UnmatchedAuthorityRow, file: AscendingRangeReader,
                                attribution: BranchAttribution) throws -> AuthorityOnly {
         let (invoice, attributed, canonical) = try unmatched.read(in: file, branch: attribution.branch(for:))
         let row = ReconciliationMessages.missingInBranches(attributed, branch: attributed.branch, cause: cause(for: attributed))

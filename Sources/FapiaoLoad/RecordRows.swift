@@ -49,6 +49,30 @@ struct RecordRow {
 ///
 /// The byte-level counterpart of `RecordFileReader` for load's large inputs (invoices.csv, authority.csv):
 /// no `String` per field. (FapiaoIO may gain a shared byte reader; this one is private to load.)
+extension RecordRow {
+    /// `body` applied to the one row `bytes` hold (its line break included); throws `load.corrupt_input` when
+    /// they hold anything else (part of a row, or more than one).
+    static func withOnlyRow<T>(of bytes: UnsafeBufferPointer<UInt8>, _ body: (RecordRow) throws -> T) throws -> T {
+        var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
+        var result: T?
+        var rows = 0
+        do {
+            let take = { (view: CSVRowView) in
+                rows += 1
+                if rows == 1 { result = try body(RecordRow(view: view)) }
+            }
+            try parser.feedRows(bytes, emit: take)
+            try parser.finishRows(emit: take)
+        } catch let error as CSVParseError {
+            throw FapiaoError(code: "load.corrupt_input", message: "a record file row is not well formed (\(error)); re-run load")
+        }
+        guard rows == 1, let result else {
+            throw FapiaoError(code: "load.corrupt_input", message: "a record file changed while load read it; re-run load")
+        }
+        return result
+    }
+}
+
 enum RecordRowReader {
     /// Calls `header` with the header's fields, then `body` with each data row.
     static func forEachRow(path: String, header: ([String]) throws -> Void, _ body: (RecordRow) throws -> Void) throws {
@@ -124,11 +148,8 @@ extension RecordRowReader {
     }
 }
 
-/// Reads single rows of a record file again at byte offsets `RecordRowReader.forEachRowWithOffset` reported.
-///
-/// Reads go through the page cache with `pread`, not direct I/O: for rows asked for one at a time, the kernel's
-/// read-ahead keeps the disk ahead of the reader (a direct-read window made load's authority-only pass 1.1 s
-/// slower, waiting for reads; docs/BENCHMARKS.md "Direct I/O").
+/// Reads ranges of a record file again (`RecordRowReader.forEachCanonicalRow(path:in:)`), through the page cache
+/// with `pread`: the rows of a branch file matched in halves, most likely still cached.
 final class RecordRowFile {
     private let descriptor: Int32
     private let path: String
@@ -149,31 +170,6 @@ final class RecordRowFile {
     func withChunk<T>(at offset: Int, count: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
         let got = try readBuffered(at: offset, count: count)
         return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<got])) }
-    }
-
-    /// Calls `body` with the row starting at `offset` (its `line` counts from 1 there).
-    func withRow<T>(at offset: Int, _ body: (RecordRow) throws -> T) throws -> T {
-        var size = 1 << 10
-        while true {
-            let result = try withChunk(at: offset, count: size) { bytes -> (T?, Int) in
-                (try RecordRowFile.firstRow(of: bytes, complete: bytes.count < size, body), bytes.count)
-            }
-            if let row = result.0 { return row }
-            guard result.1 == size else { throw corrupt() }
-            size *= 4
-        }
-    }
-
-    /// `body` applied to the first row of `bytes`, nil when `bytes` may end inside it (`complete`: nothing follows).
-    private static func firstRow<T>(of bytes: UnsafeBufferPointer<UInt8>, complete: Bool,
-                                    _ body: (RecordRow) throws -> T) throws -> T? {
-        var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
-        var result: T?
-        try parser.feedRows(bytes) { view in
-            if result == nil { result = try body(RecordRow(view: view)) }
-        }
-        if result == nil, complete { try parser.finishRows { view in result = try body(RecordRow(view: view)) } }
-        return result
     }
 
     /// Reads up to `count` bytes at `offset` into `buffer` with `pread`; returns how many.

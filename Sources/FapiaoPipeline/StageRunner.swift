@@ -183,7 +183,7 @@ public struct StageRunner {
     private func inputBytes(_ inputs: [SourceInputs]) -> Int64 {
         inputs.flatMap(\.files).reduce(0) { total, file in
             let size = (try? FileManager.default.attributesOfItem(atPath: file.absolutePath)[.size] as? Int64) ?? 0
-            return total + (size ?? 0)
+            return total + size
         }
     }
 
@@ -191,7 +191,7 @@ public struct StageRunner {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.reduce(0) { total, name in
             let size = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.size] as? Int64) ?? 0
-            return total + (size ?? 0)
+            return total + size
         }
     }
 

@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+import FapiaoCore
+
+/// Reads byte ranges of one file in ascending order, streaming the file ahead of the reader on a thread of its
+/// own (`DirectReadAhead`: 2 MiB blocks, direct reads where the file system allows them).
+///
+/// For many small ranges spread over a large file that is not in the page cache (load's authority-only rows: a
+/// few hundred thousand rows scattered over a 1.4 GB authority.csv), a `pread` per range leaves the reader
+/// waiting for the disk; here the disk is read sequentially, ahead of the ranges asked for.
+public final class AscendingRangeReader {
+    private let descriptor: Int32
+    private let path: String
+    private let readAhead: DirectReadAhead
+    /// The block being read, and the file offset of its first byte.
+    private var block: DirectReadAhead.Block?
+    private var blockStart: Int
+    /// Bytes of a range that crosses blocks, gathered.
+    private var carry: [UInt8] = []
+    /// Where the last range asked for ended: ranges must not start before it.
+    private var position: Int
+    /// Whether the read-ahead has delivered its last block (it must not be asked again).
+    private var ended = false
+
+    /// Opens `path` to read ranges that lie within `span` (the file beyond it is not read); throws `io.open`.
+    public init(path: String, span: Range<Int>) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw FapiaoError(code: "io.open", message: "cannot open \(path)", cause: String(cString: strerror(errno)))
+        }
+        descriptor = fd
+        self.path = path
+        position = span.lowerBound
+        blockStart = DirectIO.alignedDown(span.lowerBound)
+        readAhead = DirectReadAhead(descriptor: fd, path: path, start: span.lowerBound, end: span.upperBound)
+    }
+
+    deinit {
+        if let block { readAhead.giveBack(block.buffer) }
+        readAhead.stop()
+        close(descriptor)
+    }
+
+    /// Calls `body` with the `count` bytes at `offset`. Offsets must ascend: a range may not start before the
+    /// previous one ended (throws `io.read_order`); a range past the end of the file throws `io.short_read`.
+    public func withBytes<T>(at offset: Int, count: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
+        guard offset >= position, count >= 0 else {
+            throw FapiaoError(code: "io.read_order", message: "\(path): byte \(offset) asked for after byte \(position)")
+        }
+        position = offset + count
+        var current = try blockHolding(offset)
+        let start = offset - blockStart
+        if start + count <= current.count {
+            return try body(UnsafeBufferPointer(start: bytes(of: current) + start, count: count))
+        }
+        carry.removeAll(keepingCapacity: true)
+        carry.append(contentsOf: UnsafeBufferPointer(start: bytes(of: current) + start, count: current.count - start))
+        while carry.count < count {
+            current = try blockHolding(blockStart + current.count)
+            let taken = min(count - carry.count, current.count)
+            carry.append(contentsOf: UnsafeBufferPointer(start: bytes(of: current), count: taken))
+        }
+        return try carry.withUnsafeBufferPointer(body)
+    }
+
+    /// The block holding the byte at `offset`, reading on (and giving back the blocks before it) as needed.
+    private func blockHolding(_ offset: Int) throws -> DirectReadAhead.Block {
+        while true {
+            if let block, offset < blockStart + block.count { return block }
+            if let block {
+                blockStart += block.count
+                readAhead.giveBack(block.buffer)
+                self.block = nil
+            }
+            guard !ended, let next = readAhead.next() else { throw shortRead(offset) }
+            if let error = next.error { ended = true; readAhead.giveBack(next.buffer); throw error }
+            guard next.count > 0 else { ended = true; readAhead.giveBack(next.buffer); throw shortRead(offset) }
+            block = next
+        }
+    }
+
+    private func bytes(of block: DirectReadAhead.Block) -> UnsafePointer<UInt8> {
+        UnsafePointer(block.buffer.base.assumingMemoryBound(to: UInt8.self))
+    }
+
+    private func shortRead(_ offset: Int) -> FapiaoError {
+        FapiaoError(code: "io.short_read", message: "\(path) ends before byte \(offset)")
+    }
+}
