@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import FapiaoCore
+import FapiaoIO
 internal import GRDBSQLite
 
 /// `out/canonical.sqlite`: the night's canonical dataset as one SQLite table, `invoices` (docs/reports.md).

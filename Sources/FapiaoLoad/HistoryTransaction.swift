@@ -42,15 +42,21 @@ final class HistoryTransaction: @unchecked Sendable {
         let connection = try SQLiteConnection(path: target, errorCode: "history.database",
                                               advice: "check that its folder is writable and the file is a fapiao history database")
         self.connection = connection
-        try connection.execute("\(HistoryDatabase.writePragmas); BEGIN IMMEDIATE")
+        // The delete runs while reconciliation holds load's peak memory: a small page cache then (it may spill
+        // to the database file; nothing reads it meanwhile), the usual one for the inserts.
+        try connection.execute("\(HistoryDatabase.writePragmas); PRAGMA cache_size = -\(HistoryTransaction.deleteCacheKiB); BEGIN IMMEDIATE")
         let texts = try HistoryRows.deleteNight(connection, night: date.description)
         LoadTimings.span("history deleted (\(texts) text rows)", since: started)
     }
+
+    /// The page cache while night D's earlier rows are deleted (KiB).
+    static let deleteCacheKiB = 2048
 
     /// Inserts the night's run and discrepancy rows (the night opened by `init(path:date:)`), uncommitted.
     func insert(_ night: NightRecord) throws {
         guard let connection else { return }
         let started = Date()
+        try connection.execute(HistoryDatabase.writePragmas)
         try HistoryRows.insertRun(connection, night: night)
         let written = try HistoryRows.insertDiscrepancies(connection, night: night)
         LoadTimings.span("history inserted (\(written.rows) rows, \(written.texts) new text rows)", since: started)

@@ -73,16 +73,25 @@ public enum LoadStage {
         let paths = LoadInputPaths(request)
         let repairColumns = try RepairBatch.columns(request.spec.load)
         LoadTimings.mark("start")
+        // The history: what tonight is compared with is read first; then a thread opens the night's transaction and
+        // deletes an earlier run of night D (a re-run), while reconciliation runs, off the stage's last seconds.
+        let snapshot = try HistoryDatabase.snapshot(
+            path: request.historyDatabasePath, before: request.date, chartNights: request.spec.load.historyNights)
+        let (historyPath, date) = (request.historyDatabasePath, request.date)
+        let historyOpened = BackgroundWork(name: "fapiao-history") { _ in try HistoryTransaction(path: historyPath, date: date) }
+        LoadTimings.mark("history snapshot")
         // canonical.sqlite is filled from the start, with each sorted run of canonical rows reconciliation spills.
         let database = CanonicalDatabaseWriter(path: "\(request.outputDirectory)/\(Output.canonicalDatabase)")
         var (stageFindings, reconciliation) = try reconcile(request, paths: paths, canonicalFeed: database.feed)
         LoadTimings.mark("reconcile")
-        let snapshot = try HistoryDatabase.snapshot(
-            path: request.historyDatabasePath, before: request.date, chartNights: request.spec.load.historyNights)
-        LoadTimings.mark("history snapshot")
-        // The history transaction opens and deletes night D (a re-run) now; its rows follow once they are final.
-        let (historyPath, date) = (request.historyDatabasePath, request.date)
-        let historyOpened = BackgroundWork(name: "fapiao-history") { _ in try HistoryTransaction(path: historyPath, date: date) }
+        // canonical.csv depends on nothing else: it is merged from the sorted runs on a thread of its own while
+        // this one summarizes and writes the reports, so that the last second is not one core's.
+        let canonical = reconciliation.canonical, canonicalPath = "\(request.outputDirectory)/\(Output.canonical)"
+        let canonicalFile = BackgroundWork(name: "fapiao-canonical-csv") { _ in
+            try canonical.write(path: canonicalPath)
+            LoadTimings.mark("canonical.csv")
+            return canonical.count
+        }
         let summary = try summarize(request, paths: paths, stageFindings: stageFindings,
                                     reconciliation: &reconciliation, snapshot: snapshot)
         LoadTimings.mark("summarize")
@@ -99,8 +108,10 @@ public enum LoadStage {
             try transaction.insert(night)
             return transaction
         }
-        let outputs = try writeOutputs(request.outputDirectory, reconciliation: reconciliation, rows: rows,
+        var outputs = try writeOutputs(request.outputDirectory, reconciliation: reconciliation, rows: rows,
                                        summary: summary, summaryText: summaryText, repairColumns: repairColumns)
+        outputs[Output.canonical] = try canonicalFile.result()
+        LoadTimings.mark("canonical.csv (wait)")
         let history = Result { try historyWork.result() }
         LoadTimings.mark("history rows (wait)")
         let databaseRows = try database.finish()
@@ -160,12 +171,10 @@ public enum LoadStage {
                           + "has no usable file tonight (see extract/findings.csv); fix the authority export and re-run")
     }
 
-    /// Writes canonical.csv and the reports (canonical.sqlite is written on its own thread meanwhile).
+    /// Writes the reports (canonical.csv and canonical.sqlite are written on threads of their own meanwhile).
     private static func writeOutputs(_ directory: String, reconciliation: Reconciliation, rows: [Finding],
                                      summary: NightSummary, summaryText: String,
                                      repairColumns: [(header: String, field: String)]) throws -> [String: Int] {
-        try reconciliation.canonical.write(path: "\(directory)/\(Output.canonical)")
-        LoadTimings.mark("canonical.csv")
         try DiscrepancyCSV.write(rows, path: "\(directory)/\(Output.discrepancies)")
         LoadTimings.mark("discrepancies.csv")
         try AtomicFileWriter.write(Array(summaryText.utf8), to: "\(directory)/\(Output.summary)")
@@ -175,7 +184,6 @@ public enum LoadStage {
         try RecordFileWriter.write(path: "\(directory)/\(Output.repairBatch)", header: repairColumns.map(\.header),
                                    rows: repairRows)
         LoadTimings.mark("repair-batch.csv")
-        return [Output.canonical: reconciliation.canonical.count, Output.discrepancies: rows.count,
-                Output.repairBatch: repairRows.count]
+        return [Output.discrepancies: rows.count, Output.repairBatch: repairRows.count]
     }
 }

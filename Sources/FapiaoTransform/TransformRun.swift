@@ -133,7 +133,11 @@ struct TransformRun {
 
     /// Commits the kept-record files, assembles rejects and duplicates in pipeline order and writes the
     /// sorted findings; returns the rows per output file.
+    ///
+    /// The findings are sorted and written on a second thread meanwhile (they share nothing with the rest).
     func finish(outputDirectory: String, extractRejects: [SpoolWriter]) throws -> [String: Int] {
+        let findings = self.findings, findingsPath = outputDirectory + "/findings.csv"
+        let sortedFindings = BackgroundWork(name: "fapiao-findings") { _ in try findings.write(to: findingsPath) }
         try invoices.commit()
         try authority.commit()
         let rejects = try RecordFileWriter(path: outputDirectory + "/rejects.csv", header: RejectsFile.header)
@@ -144,7 +148,7 @@ struct TransformRun {
         }
         try rejects.commit()
         try duplicates.commit()
-        let findingRows = try findings.write(to: outputDirectory + "/findings.csv")
+        let findingRows = try sortedFindings.result()
         return ["invoices.csv": invoices.rowCount, "authority.csv": authority.rowCount, "rejects.csv": rejects.rowCount,
                 "duplicates.csv": duplicates.rowCount, "findings.csv": findingRows]
     }

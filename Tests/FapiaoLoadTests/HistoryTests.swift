@@ -101,6 +101,26 @@ final class HistoryTests: XCTestCase {
                        ["2025-04-15": 1, "2025-04-16": 1])
     }
 
+    func testAReRunThatFailsKeepsTheNightItWouldHaveReplaced() throws {
+        _ = try load(1)
+        _ = try load(2)
+        let before = try HistoryDatabase.rowCounts(path: root + "/fapiao.sqlite")
+        XCTAssertEqual(before["runs"], ["2025-04-15": 1, "2025-04-16": 1])
+        // Night 2 again, its authority export missing: load deletes night 2 in its history transaction from its
+        // start, then stops with no authority; the transaction is rolled back.
+        let missing = Discrepancy(type: .missingSource, severity: .high, source: "tax-bureau",
+                                  file: "authority/20250416/tax-export.csv", messageZh: "无文件", messageEn: "no file")
+        var failing = night(2)
+        failing.authority = []
+        failing.extractFindings = [missing]
+        let request = try failing.write(root: root, date: "2025-04-16", out: "out-failed")
+        XCTAssertThrowsError(try LoadStage.run(request)) { error in
+            XCTAssertEqual((error as? FapiaoError)?.code, "load.no_authority")
+        }
+        XCTAssertEqual(try HistoryDatabase.rowCounts(path: root + "/fapiao.sqlite"), before)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/fapiao.sqlite-journal"), "nothing left to roll back")
+    }
+
     func testAResolvedDiscrepancyThatReturnsIsNewAgain() throws {
         _ = try load(1)
         _ = try load(3)

@@ -2,11 +2,11 @@ import Foundation
 
 /// Work running on a thread of its own; `result()` waits for it. Dropped without `result()`, it asks the work to
 /// stop (through the `stop` closure it was given) and waits for the thread, so nothing outlives it.
-final class BackgroundWork<Value: Sendable>: Sendable {
+public final class BackgroundWork<Value: Sendable>: Sendable {
     private let state = State()
 
     /// Starts `work` on a thread named `name`; `work` may poll its argument and give up when it returns true.
-    init(name: String, _ work: @escaping @Sendable (_ stop: @escaping () -> Bool) throws -> Value) {
+    public init(name: String, _ work: @escaping @Sendable (_ stop: @escaping () -> Bool) throws -> Value) {
         let state = self.state
         let thread = Thread { state.finish(Result { try work({ state.stopped }) }) }
         thread.name = name
@@ -14,11 +14,11 @@ final class BackgroundWork<Value: Sendable>: Sendable {
     }
 
     /// Whether the work has finished (its value, or what it threw, is ready): `result()` would not wait.
-    var isFinished: Bool { state.isFinished }
+    public var isFinished: Bool { state.isFinished }
 
     /// Waits for the value and hands it over (the work keeps no copy, so its memory goes with the caller's);
     /// rethrows what the work threw. Call it once.
-    func result() throws -> Value { try state.take().get() }
+    public func result() throws -> Value { try state.take().get() }
 
     deinit {
         state.stop()
