@@ -36,19 +36,50 @@ struct RejectIndex: Sendable {
 
     /// The identity written in a raw field list.
     static func identity(fromRaw raw: String) -> InvoiceIdentity {
-        var values: [String: String] = [:]
-        for pair in raw.components(separatedBy: " | ") {
-            guard let equals = pair.firstIndex(of: "=") else { continue }
-            let name = pair[..<equals].trimmingSpaces
-            if values[name] == nil { values[name] = String(pair[pair.index(after: equals)...]) }
-        }
-        var code = digits(values["invoice_code"] ?? "")
-        var number = digits(values["invoice_number"] ?? "")
-        var digital = digits(values["digital_number"] ?? "")
+        var raw = raw
+        let values = raw.withUTF8 { identityValues($0) }
+        var code = digits(values[0] ?? "")
+        var number = digits(values[1] ?? "")
+        var digital = digits(values[2] ?? "")
         if number.count == 20 && digital.isEmpty { digital = number; number = "" }
         if (1...7).contains(number.count) { number = String(repeating: "0", count: 8 - number.count) + number }
         if code.count == 9 || code.count == 11 { code = "0" + code }
         return InvoiceIdentity(code: code, number: number, digitalNumber: digital.count == 20 ? digital : "")
+    }
+
+    /// The names `identityValues` reads, in the order it returns their values.
+    private static let identityNames = ["invoice_code", "invoice_number", "digital_number"].map { Array($0.utf8) }
+
+    /// The values of `identityNames` in a raw field list, nil when absent: the list's pairs are separated by
+    /// " | ", a pair's name (trimmed of spaces) is what precedes its first "=", its value all that follows; the
+    /// first pair of a name counts. Read as bytes: this runs once per rejected record, before load's branch pass.
+    private static func identityValues(_ bytes: UnsafeBufferPointer<UInt8>) -> [String?] {
+        var values: [String?] = [nil, nil, nil]
+        var pairStart = 0
+        while pairStart <= bytes.count {
+            let pairEnd = separator(in: bytes, from: pairStart) ?? bytes.count
+            if let equals = bytes[pairStart..<pairEnd].firstIndex(of: UInt8(ascii: "=")) {
+                var nameStart = pairStart, nameEnd = equals
+                while nameStart < nameEnd, bytes[nameStart] == 0x20 { nameStart += 1 }
+                while nameEnd > nameStart, bytes[nameEnd - 1] == 0x20 { nameEnd -= 1 }
+                let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])
+                if let slot = identityNames.firstIndex(where: { $0.elementsEqual(name) }), values[slot] == nil {
+                    values[slot] = String(decoding: UnsafeBufferPointer(rebasing: bytes[(equals + 1)..<pairEnd]), as: UTF8.self)
+                }
+            }
+            pairStart = pairEnd + 3
+        }
+        return values
+    }
+
+    /// Where the next " | " starts at or after `start`, if anywhere.
+    private static func separator(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var index = start
+        while index + 3 <= bytes.count {
+            if bytes[index] == 0x20, bytes[index + 1] == UInt8(ascii: "|"), bytes[index + 2] == 0x20 { return index }
+            index += 1
+        }
+        return nil
     }
 
     /// The value's ASCII digits (full-width digits folded) when it is only digits and spaces; else empty.
@@ -69,11 +100,4 @@ struct RejectIndex: Sendable {
 extension InvoiceIdentity {
     /// Both packed identities this identity has (20-digit number, code + number).
     var packedKeys: [PackedKey] { [packedDigital, packedLegacy].compactMap { $0 } }
-}
-
-extension Substring {
-    /// The text with leading and trailing spaces removed.
-    var trimmingSpaces: String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-    }
 }

@@ -1,5 +1,6 @@
 import XCTest
 import FapiaoCore
+import FapiaoTestSupport
 @testable import FapiaoLoad
 
 final class MissingCauseTests: XCTestCase {
@@ -51,5 +52,34 @@ final class MissingCauseTests: XCTestCase {
                        InvoiceIdentity(digitalNumber: "25112000000000000001"))
         XCTAssertEqual(RejectIndex.identity(fromRaw: "invoice_code=123456789 | invoice_number=42 | digital_number=--"),
                        InvoiceIdentity(code: "0123456789", number: "00000042"))
+        XCTAssertEqual(RejectIndex.identity(fromRaw: "  invoice_number  =1 2 3 | invoice_number=9 | amount=a=b | "),
+                       InvoiceIdentity(number: "00000123"), "names trimmed, the first pair of a name counts")
+    }
+
+    /// The byte-level reading of raw field lists gives what the `String` definition it replaced gives (pairs
+    /// split on " | ", names trimmed of spaces, values after the first "="), on random lists.
+    func testRawIdentityAgreesWithTheStringDefinition() {
+        func reference(_ raw: String) -> InvoiceIdentity {
+            var values: [String: String] = [:]
+            for pair in raw.components(separatedBy: " | ") {
+                guard let equals = pair.firstIndex(of: "=") else { continue }
+                let name = String(pair[..<equals].drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+                if values[name] == nil { values[name] = String(pair[pair.index(after: equals)...]) }
+            }
+            var code = RejectIndex.digits(values["invoice_code"] ?? "")
+            var number = RejectIndex.digits(values["invoice_number"] ?? "")
+            var digital = RejectIndex.digits(values["digital_number"] ?? "")
+            if number.count == 20 && digital.isEmpty { digital = number; number = "" }
+            if (1...7).contains(number.count) { number = String(repeating: "0", count: 8 - number.count) + number }
+            if code.count == 9 || code.count == 11 { code = "0" + code }
+            return InvoiceIdentity(code: code, number: number, digitalNumber: digital.count == 20 ? digital : "")
+        }
+        let pieces = ["invoice_code", "invoice_number", "digital_number", "buyer_name", " ", "=", " | ", "|", "--",
+                      "011002300111", "4611", "25112000000000000001", "１２３", "北京超市", "\u{3000}", "a=b", "9"]
+        var generator = SplitMix64(seed: 11)
+        for _ in 0..<3_000 {
+            let raw = (0..<generator.below(12)).map { _ in pieces[generator.below(pieces.count)] }.joined()
+            XCTAssertEqual(RejectIndex.identity(fromRaw: raw), reference(raw), raw)
+        }
     }
 }
