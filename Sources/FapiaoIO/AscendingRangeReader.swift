@@ -66,6 +66,22 @@ public final class AscendingRangeReader {
         return try carry.withUnsafeBufferPointer(body)
     }
 
+    /// Calls `body` with the bytes from `offset` to `end` or to the end of the read-ahead block holding `offset`,
+    /// whichever comes first, without copying them; returns how many bytes that was (call again from `offset`
+    /// plus that to read on). Offsets ascend as for `withBytes(at:count:)`.
+    public func withBytes(from offset: Int, upTo end: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Int {
+        guard offset >= position, end > offset else {
+            if end == offset { return 0 }
+            throw FapiaoError(code: "io.read_order", message: "\(path): byte \(offset) asked for after byte \(position)")
+        }
+        let current = try blockHolding(offset)
+        let start = offset - blockStart
+        let count = min(end - offset, current.count - start)
+        position = offset + count
+        try body(UnsafeBufferPointer(start: bytes(of: current) + start, count: count))
+        return count
+    }
+
     /// The block holding the byte at `offset`, reading on (and giving back the blocks before it) as needed.
     private func blockHolding(_ offset: Int) throws -> DirectReadAhead.Block {
         while true {

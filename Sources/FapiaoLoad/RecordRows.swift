@@ -124,7 +124,6 @@ extension RecordRowReader {
     /// first byte count their `line` from 1 at `range.lowerBound` (only error messages use it).
     static func forEachRow(path: String, in range: Range<Int>, header: ([String]) throws -> Void,
                            _ body: (RecordRow) throws -> Void) throws {
-        let file = try RecordRowFile(path: path)
         var parser = CSVParser(maxFieldBytes: Int.max, maxRecordBytes: Int.max)
         var sawHeader = range.lowerBound > 0
         func handle(_ view: CSVRowView) throws {
@@ -132,62 +131,21 @@ extension RecordRowReader {
             if sawHeader { try body(row) } else { sawHeader = true; try header(row.strings) }
         }
         do {
-            var position = range.lowerBound
-            while position < range.upperBound {
-                let got = try file.withChunk(at: position, count: min(1 << 20, range.upperBound - position)) { chunk in
-                    try parser.feedRows(chunk, emit: handle)
-                    return chunk.count
+            // Streamed ahead with direct reads: the range is not in the page cache (its file was written and is
+            // read directly), and a `pread` per chunk left this thread waiting for the disk.
+            if !range.isEmpty {
+                let file = try AscendingRangeReader(path: path, span: range)
+                var position = range.lowerBound
+                while position < range.upperBound {
+                    position += try file.withBytes(from: position, upTo: range.upperBound) { chunk in
+                        try parser.feedRows(chunk, emit: handle)
+                    }
                 }
-                guard got > 0 else { break }
-                position += got
             }
             try parser.finishRows(emit: handle)
         } catch let error as CSVParseError {
             throw FapiaoError(code: "stage.corrupt", message: "\(path) is not a well-formed record file: \(error)")
         }
-    }
-}
-
-/// Reads ranges of a record file again (`RecordRowReader.forEachCanonicalRow(path:in:)`), through the page cache
-/// with `pread`: the rows of a branch file matched in halves, most likely still cached.
-final class RecordRowFile {
-    private let descriptor: Int32
-    private let path: String
-    private var buffer = [UInt8](repeating: 0, count: 1 << 16)
-
-    /// Opens `path` for reading.
-    init(path: String) throws {
-        self.path = path
-        descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw FapiaoError(code: "load.input_missing", message: "cannot open \(path) again; re-run load")
-        }
-    }
-
-    deinit { close(descriptor) }
-
-    /// Calls `body` with up to `count` bytes read at `offset` (fewer at the end of the file, none after it).
-    func withChunk<T>(at offset: Int, count: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
-        let got = try readBuffered(at: offset, count: count)
-        return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<got])) }
-    }
-
-    /// Reads up to `count` bytes at `offset` into `buffer` with `pread`; returns how many.
-    private func readBuffered(at offset: Int, count: Int) throws -> Int {
-        if buffer.count < count { buffer = [UInt8](repeating: 0, count: count) }
-        var got = 0
-        while got < count {
-            let read = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + got, count - got, off_t(offset + got)) }
-            if read < 0, errno == EINTR { continue }
-            guard read >= 0 else { throw corrupt() }
-            if read == 0 { break }
-            got += read
-        }
-        return got
-    }
-
-    private func corrupt() -> FapiaoError {
-        FapiaoError(code: "load.corrupt_input", message: "\(path) changed while load read it; re-run load")
     }
 }
 

@@ -54,6 +54,24 @@ final class AscendingRangeReaderTests: XCTestCase {
         XCTAssertEqual(try reader.withBytes(at: 5 << 20, count: 0) { $0.count }, 0, "an empty range")
     }
 
+    func testChunksUpToABlockEndReadASpanWhole() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/rows.csv"
+        try writePattern(to: path)
+        for span in [0..<pattern.count, 1_000..<(4 << 20) + 77, (2 << 20)..<(2 << 20) + 1] {
+            let reader = try AscendingRangeReader(path: path, span: span)
+            var gathered: [UInt8] = [], position = span.lowerBound, chunks = 0
+            while position < span.upperBound {
+                position += try reader.withBytes(from: position, upTo: span.upperBound) { gathered.append(contentsOf: $0) }
+                chunks += 1
+            }
+            XCTAssertEqual(gathered, Array(pattern[span]), "span \(span)")
+            XCTAssertLessThanOrEqual(chunks, span.count / (2 << 20) + 2, "one chunk per read-ahead block")
+            XCTAssertEqual(try reader.withBytes(from: position, upTo: position) { _ in XCTFail("nothing to read") }, 0)
+        }
+    }
+
     func testRangesOutOfOrderOrPastTheEndThrow() throws {
         let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
