@@ -12,6 +12,12 @@ public enum MemoryRelease {
     /// a stage's threads freed, which would add to the next stage's peak when one process runs the whole night).
     public static func trim() {
         AlignedBuffer.pool.removeAll()
+        trimHeap()
+    }
+
+    /// Releases the free memory of every allocator arena, after work that freed much while the process's peak is
+    /// still ahead (load's delete of a re-run night's history rows, which runs beside reconciliation).
+    public static func trimHeap() {
         _ = mallocTrim?(0)
     }
 }

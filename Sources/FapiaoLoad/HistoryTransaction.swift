@@ -46,6 +46,7 @@ final class HistoryTransaction: @unchecked Sendable {
         // to the database file; nothing reads it meanwhile), the usual one for the inserts.
         try connection.execute("\(HistoryDatabase.writePragmas); PRAGMA cache_size = -\(HistoryTransaction.deleteCacheKiB); BEGIN IMMEDIATE")
         let texts = try HistoryRows.deleteNight(connection, night: date.description)
+        MemoryRelease.trimHeap()  // what the delete freed, before reconciliation reaches load's peak
         LoadTimings.span("history deleted (\(texts) text rows)", since: started)
     }
 
