@@ -63,13 +63,16 @@ public enum ExtractStage {
     public static let rejectsHeader = ["_source", "_file", "_line", "reason", "field", "raw"]
 
     /// Runs extract into `outputDirectory` (an existing, empty staging folder). Throws only when the stage
-    /// cannot produce a result (an output cannot be written); a bad input file is a `file_error` finding.
-    public static func run(spec: PipelineSpec, inputs: [SourceInputs], outputDirectory: String) throws -> ExtractResult {
+    /// cannot produce a result (an output cannot be written, or `prepare` threw); a bad input file is a
+    /// `file_error` finding. `prepare` runs on a source's worker just before its files are read, with the
+    /// source's name (the pipeline archives the source's files there, so that archiving overlaps extraction).
+    public static func run(spec: PipelineSpec, inputs: [SourceInputs], outputDirectory: String,
+                           prepare: @escaping @Sendable (String) throws -> Void = { _ in }) throws -> ExtractResult {
         XMLFileReader.prepareLibrary()
         let jobs = spec.sources.map { source in
             SourceInputs(source: source, files: inputs.first { $0.source.name == source.name }?.files ?? [])
         }
-        let results = try runInParallel(jobs, limits: spec.limits, outputDirectory: outputDirectory)
+        let results = try runInParallel(jobs, limits: spec.limits, outputDirectory: outputDirectory, prepare: prepare)
         BackgroundByteStream.releaseSpares()  // the next stage of the same process need not carry them
         let rejects = results.flatMap(\.rejects)
         try RecordFileWriter.write(path: outputDirectory + "/rejects.csv", header: rejectsHeader, rows: rejects)
@@ -89,10 +92,11 @@ public enum ExtractStage {
         return a.findingsRow.lexicographicallyPrecedes(b.findingsRow)
     }
 
-    /// Runs each source on its own worker (as many at once as there are cores), the costliest first so that
-    /// the largest source does not start last; results in job order.
+    /// Runs each source on its own worker (as many at once as there are cores), `prepare` first, the costliest
+    /// first so that the largest source does not start last; results in job order (the first failure in job
+    /// order is thrown).
     private static func runInParallel(
-        _ jobs: [SourceInputs], limits: Limits, outputDirectory: String
+        _ jobs: [SourceInputs], limits: Limits, outputDirectory: String, prepare: @escaping @Sendable (String) throws -> Void
     ) throws -> [SourceExtraction] {
         let order = ExtractCost.order(jobs)
         var results = [Result<SourceExtraction, Error>?](repeating: nil, count: jobs.count)
@@ -100,7 +104,8 @@ public enum ExtractStage {
             DispatchQueue.concurrentPerform(iterations: jobs.count) { turn in
                 let index = order[turn]
                 slots[index] = Result {
-                    try SourceExtractor.run(jobs[index], limits: limits, outputDirectory: outputDirectory)
+                    try prepare(jobs[index].source.name)
+                    return try SourceExtractor.run(jobs[index], limits: limits, outputDirectory: outputDirectory)
                 }
             }
         }

@@ -7,7 +7,7 @@ public enum FileCopy {
     /// Copies `source` to `target` unless `target` already holds the same bytes (compared in full).
     public static func copy(_ source: String, to target: String) throws {
         if (try? sameBytes(source, target)) == true { return }
-        let reader = try FileChunkReader(path: source, chunkSize: 1 << 20, direct: false)
+        let reader = try FileChunkReader(path: source, chunkSize: 1 << 20, countsProgress: false, direct: false)
         let writer = try AtomicFileWriter(path: target)
         if try !writer.copyInKernel(from: reader) {
             while try reader.withNextChunk({ try writer.write($0) }) {}

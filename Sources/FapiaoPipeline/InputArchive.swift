@@ -13,46 +13,25 @@ public enum InputArchive {
         return layout.archiveDirectory + "/" + source + "/" + parts.joined(separator: "/")
     }
 
-    /// Copies the night's inputs (replacing an earlier copy of the same night) and returns the inputs pointing
-    /// at the archived copies, so that extract reads exactly the bytes kept as evidence. Relative paths (what
-    /// reports show) stay the original ones.
-    ///
-    /// An archived copy that already holds exactly the input's bytes (a re-run of the night) is kept as it
-    /// is; any other is replaced. Files are copied two at a time, the largest first.
-    public static func store(_ inputs: [SourceInputs], layout: RunLayout) throws -> [SourceInputs] {
+    /// Plans the archiving of the night's inputs: creates the folders and returns the inputs pointing at the
+    /// archived copies (relative paths, what reports show, stay the original ones), with the copies to make.
+    /// Extract reads the archived copies, so that it reads exactly the bytes kept as evidence: `ArchivePlan.store`
+    /// makes a source's copies before its files are read.
+    public static func plan(_ inputs: [SourceInputs], layout: RunLayout) throws -> ArchivePlan {
         let manager = FileManager.default
-        var copies: [(source: String, target: String)] = []
+        var copies: [String: [ArchivePlan.Copy]] = [:]
         let archived = try inputs.map { input in
             var archived = input
             archived.files = try input.files.map { file in
                 let target = archivedPath(layout: layout, source: input.source.name, relativePath: file.relativePath)
                 try manager.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
                                             withIntermediateDirectories: true)
-                copies.append((file.absolutePath, target))
+                copies[input.source.name, default: []].append(ArchivePlan.Copy(source: file.absolutePath, target: target))
                 return ResolvedFile(absolutePath: target, relativePath: file.relativePath)
             }
             return archived
         }
-        try copyAll(copies)
-        return archived
-    }
-
-    /// Runs the copies on two workers, the largest first; throws the first failure in list order.
-    private static func copyAll(_ copies: [(source: String, target: String)]) throws {
-        let sizes = copies.map { FileCopy.size(of: $0.source) ?? 0 }
-        let order = copies.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
-        var failures = [Error?](repeating: nil, count: copies.count)
-        failures.withUnsafeMutableBufferPointer { slots in
-            DispatchQueue.concurrentPerform(iterations: copies.count) { turn in
-                let index = order[turn]
-                do {
-                    try FileCopy.copy(copies[index].source, to: copies[index].target)
-                } catch {
-                    slots[index] = error
-                }
-            }
-        }
-        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+        return ArchivePlan(archived: archived, copies: copies)
     }
 
     /// Removes archived nights more than `retentionDays` before `layout.date`.
@@ -64,5 +43,32 @@ public enum InputArchive {
             try? FileManager.default.removeItem(atPath: root + "/" + name)
         }
     }
+}
 
+/// The archiving of one night's inputs (`InputArchive.plan`): where each input goes, and the copies to make.
+///
+/// An archived copy that already holds exactly the input's bytes (a re-run of the night) is kept as it is; any
+/// other is replaced (`FileCopy.copy`). `fapiao run` and `fapiao extract` archive each source just before extract
+/// reads it, on extract's worker for that source, so that the copying (or, on a re-run, the comparing) overlaps
+/// the extraction of the sources before it rather than holding up the stage's start.
+public struct ArchivePlan: Sendable {
+    /// One input and where its archived copy goes.
+    struct Copy: Sendable {
+        var source: String
+        var target: String
+    }
+
+    /// The inputs pointing at their archived copies.
+    public let archived: [SourceInputs]
+    /// Per source name, its copies.
+    let copies: [String: [Copy]]
+
+    /// Archives the files of source `name`, largest first; throws the first failure.
+    public func store(source name: String) throws {
+        let files = copies[name] ?? []
+        let sizes = files.map { FileCopy.size(of: $0.source) ?? 0 }
+        for index in files.indices.sorted(by: { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }) {
+            try FileCopy.copy(files[index].source, to: files[index].target)
+        }
+    }
 }

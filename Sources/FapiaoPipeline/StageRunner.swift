@@ -59,22 +59,27 @@ public struct StageRunner {
     /// The extract stage; fails (exit 3) after publishing when no authority file could be read.
     public func runExtract() throws {
         let found = FileMatcher.inputs(for: pipeline.spec, date: date, pipelineDirectory: pipeline.directory)
-        let inputs: [SourceInputs]
         for input in found {
             logger.info("extract: \(input.source.name): \(input.files.count) file(s)")
         }
+        let plan: ArchivePlan
         do {
-            inputs = try InputArchive.store(found, layout: layout)
+            plan = try InputArchive.plan(found, layout: layout)
             InputArchive.prune(layout: layout, retentionDays: pipeline.spec.archive.retentionDays)
         } catch {
-            throw RunError.failed("cannot archive the inputs of \(date) in \(layout.archiveDirectory): \(error)")
+            throw StageRunner.archiveFailure(error, date: date, layout: layout)
         }
+        let inputs = plan.archived
         var result: ExtractResult?
         try stage(.extract) { staging in
             let started = Date()
-            let progress = ProgressDisplay(stage: "extract", totalBytes: inputBytes(inputs))
+            let progress = ProgressDisplay(stage: "extract", totalBytes: inputBytes(found))
             defer { progress.stop() }
-            let extracted = try ExtractStage.run(spec: pipeline.spec, inputs: inputs, outputDirectory: staging)
+            // Each source is archived on its extract worker just before it is read (`ArchivePlan`).
+            let (date, layout) = (date, layout)
+            let extracted = try ExtractStage.run(spec: pipeline.spec, inputs: inputs, outputDirectory: staging) { source in
+                do { try plan.store(source: source) } catch { throw StageRunner.archiveFailure(error, date: date, layout: layout) }
+            }
             result = extracted
             logStatistics(extracted, seconds: Date().timeIntervalSince(started))
             return manifest(.extract, sources: extracted.sources, inputs: extracted.inputs,
@@ -178,6 +183,11 @@ public struct StageRunner {
         logger.info("""
             extract: \(result.inputs.count) files, \(byteText(compressed)) compressed, \(byteText(inflated)) inflated, \(records) records in \(String(format: "%.2f", seconds)) s (\(rate) records/s)
             """)
+    }
+
+    /// The run failure (exit 3) for inputs that could not be archived.
+    private static func archiveFailure(_ error: Error, date: IssueDate, layout: RunLayout) -> RunError {
+        RunError.failed("cannot archive the inputs of \(date) in \(layout.archiveDirectory): \(error)")
     }
 
     private func inputBytes(_ inputs: [SourceInputs]) -> Int64 {

@@ -92,6 +92,46 @@ final class NightlyOperationsTests: XCTestCase {
         XCTAssertTrue(note.hasSuffix("/work/sample-chain/2025-04-17/out/summary.json\n"), note)
     }
 
+    /// Each source is archived on its extract worker just before it is read: a file the branch sent again between
+    /// two runs of the night replaces its archived copy, and extract reads the new bytes.
+    func testAFileSentAgainIsArchivedAgainAndExtractedFromItsNewBytes() throws {
+        XCTAssertEqual(try run(["run", pipeline, "--date", "2025-04-17"]).status, 0)
+        let exports = root + "/samples/exports/chaoyang/20250417"
+        let name = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: exports).sorted().first)
+        let archived = root + "/work/sample-chain/archive/2025-04-17/chaoyang/samples/exports/chaoyang/20250417/" + name
+        let sent = try XCTUnwrap(FileManager.default.contents(atPath: exports + "/" + name))
+        XCTAssertEqual(FileManager.default.contents(atPath: archived), sent)
+        let rowsBefore = try String(contentsOfFile: runDirectory + "/extract/chaoyang.csv", encoding: .utf8)
+            .split(separator: "\n").count
+
+        // Sent again without its last record.
+        let text = try XCTUnwrap(String(data: sent, encoding: .utf8))
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }
+        lines.removeLast()
+        let again = Data((lines.joined(separator: "\n") + "\n").utf8)
+        try again.write(to: URL(fileURLWithPath: exports + "/" + name))
+        let second = try run(["run", pipeline, "--date", "2025-04-17"])
+        XCTAssertTrue([0, 1].contains(second.status), second.stderr)  // 1: the missing record may reach an alert
+        XCTAssertEqual(FileManager.default.contents(atPath: archived), again, "the archived copy is the new file")
+        let rowsAfter = try String(contentsOfFile: runDirectory + "/extract/chaoyang.csv", encoding: .utf8)
+            .split(separator: "\n").count
+        XCTAssertEqual(rowsAfter, rowsBefore - 1, "extract read the new bytes")
+    }
+
+    /// An input that cannot be archived fails the run (exit 3) and publishes no extract folder.
+    func testAnInputThatCannotBeArchivedFailsTheRun() throws {
+        let exports = root + "/samples/exports/haidian/20250417"
+        let name = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: exports).sorted().first)
+        let archived = root + "/work/sample-chain/archive/2025-04-17/haidian/samples/exports/haidian/20250417/" + name
+        // A folder, not empty, where the archived copy must go: the copy cannot be renamed into place.
+        try FileManager.default.createDirectory(atPath: archived + "/blocker", withIntermediateDirectories: true)
+        let outcome = try run(["run", pipeline, "--date", "2025-04-17"])
+        XCTAssertEqual(outcome.status, 3, outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains("cannot archive the inputs of 2025-04-17"), outcome.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: runDirectory + "/extract"))
+    }
+
     func testVerifyFindsACorruptedArchiveFile() throws {
         XCTAssertEqual(try run(["run", pipeline, "--date", "2025-04-17"]).status, 0)
         XCTAssertEqual(try run(["verify", pipeline, "--date", "2025-04-17"]).status, 0)
