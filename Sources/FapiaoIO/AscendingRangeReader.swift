@@ -25,23 +25,32 @@ public final class AscendingRangeReader {
     /// Whether the read-ahead has delivered its last block (it must not be asked again).
     private var ended = false
 
+    /// Whether `deinit` closes the descriptor (false when a `FileChunkReader` lent its own).
+    private let closesDescriptor: Bool
+
     /// Opens `path` to read ranges that lie within `span` (the file beyond it is not read); throws `io.open`.
-    public init(path: String, span: Range<Int>) throws {
+    public convenience init(path: String, span: Range<Int>) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw FapiaoError(code: "io.open", message: "cannot open \(path)", cause: String(cString: strerror(errno)))
         }
-        descriptor = fd
+        self.init(descriptor: fd, path: path, span: span, closesDescriptor: true)
+    }
+
+    /// Reads ranges within `span` of the open file `descriptor` (named `path` in errors).
+    init(descriptor: Int32, path: String, span: Range<Int>, closesDescriptor: Bool) {
+        self.descriptor = descriptor
         self.path = path
+        self.closesDescriptor = closesDescriptor
         position = span.lowerBound
         blockStart = DirectIO.alignedDown(span.lowerBound)
-        readAhead = DirectReadAhead(descriptor: fd, path: path, start: span.lowerBound, end: span.upperBound)
+        readAhead = DirectReadAhead(descriptor: descriptor, path: path, start: span.lowerBound, end: span.upperBound)
     }
 
     deinit {
         if let block { readAhead.giveBack(block.buffer) }
         readAhead.stop()
-        close(descriptor)
+        if closesDescriptor { close(descriptor) }
     }
 
     /// Calls `body` with the `count` bytes at `offset`. Offsets must ascend: a range may not start before the

@@ -4,7 +4,8 @@ import FapiaoCore
 /// Reads a file in fixed-size chunks through a file descriptor; never the whole file at once.
 ///
 /// A file of at least `DirectIO.minimumReadSize` bytes is read ahead on a thread of its own with direct reads
-/// (`DirectReadAhead`); its chunks are then the read-ahead's 2 MiB blocks, whatever `chunkSize` says.
+/// (an `AscendingRangeReader` over the whole file); its chunks are then the read-ahead's 2 MiB blocks, whatever
+/// `chunkSize` says.
 public final class FileChunkReader {
     /// The default chunk size: 256 KiB.
     public static let defaultChunkSize = 256 * 1024
@@ -16,11 +17,9 @@ public final class FileChunkReader {
     public private(set) var bytesRead: Int64 = 0
     /// The path as given.
     public let path: String
-    /// The read-ahead thread of a large file, and the block being consumed (with how much of it was taken).
-    private var readAhead: DirectReadAhead?
-    private var current: DirectReadAhead.Block?
-    private var taken = 0
-    private var readAheadEnded = false
+    /// A large file is read ahead through this (its whole length, as `fstat` gave it at opening).
+    private var readAhead: AscendingRangeReader?
+    private var size = 0
 
     /// Opens a file for reading (in chunks of `chunkSize` bytes for `withNextChunk`);
     /// throws a `FapiaoError` (`io.open`) naming it when it cannot be opened. A reader that `countsProgress`
@@ -41,23 +40,21 @@ public final class FileChunkReader {
         var info = stat()
         if direct, DirectIO.isEnabled, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
            Int64(info.st_size) >= DirectIO.minimumReadSize {
-            readAhead = DirectReadAhead(descriptor: fd, path: path)
+            size = Int(info.st_size)
+            readAhead = AscendingRangeReader(descriptor: fd, path: path, span: 0..<size, closesDescriptor: false)
         }
     }
 
     deinit {
-        readAhead?.stop()
+        readAhead = nil  // its thread stops before the descriptor is closed
         close(descriptor)
     }
 
     /// Calls `body` with the next chunk; returns false at end of file.
     public func withNextChunk(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Bool {
-        if readAhead != nil {
-            guard let block = try nextBlock() else { return false }
-            let start = taken
-            taken = block.count
-            try body(UnsafeBufferPointer(start: block.buffer.base.assumingMemoryBound(to: UInt8.self) + start,
-                                         count: block.count - start))
+        if let readAhead {
+            guard bytesRead < size else { return false }
+            add(bytesRead: try readAhead.withBytes(from: Int(bytesRead), upTo: size, body))
             return true
         }
         let count = try buffer.withUnsafeMutableBufferPointer { try read(into: $0) }
@@ -66,7 +63,7 @@ public final class FileChunkReader {
         return true
     }
 
-    /// Counts bytes read by another route (`copy_file_range`).
+    /// Counts bytes read by another route (the read-ahead, `copy_file_range`).
     func add(bytesRead count: Int) {
         bytesRead += Int64(count)
         if countsProgress { ReadProgress.add(count) }
@@ -86,12 +83,13 @@ public final class FileChunkReader {
     /// Reads up to `destination.count` bytes into `destination`; returns how many, 0 at end of file.
     public func read(into destination: UnsafeMutableBufferPointer<UInt8>) throws -> Int {
         guard let address = destination.baseAddress, destination.count > 0 else { return 0 }
-        if readAhead != nil {
-            guard let block = try nextBlock() else { return 0 }
-            let count = min(destination.count, block.count - taken)
-            address.update(from: block.buffer.base.assumingMemoryBound(to: UInt8.self) + taken, count: count)
-            taken += count
-            return count
+        if let readAhead {
+            let start = Int(bytesRead)
+            let copied = try readAhead.withBytes(from: start, upTo: min(size, start + destination.count)) { chunk in
+                address.update(from: chunk.baseAddress!, count: chunk.count)
+            }
+            add(bytesRead: copied)
+            return copied
         }
         while true {
             let count = Foundation.read(descriptor, address, destination.count)
@@ -103,20 +101,5 @@ public final class FileChunkReader {
             if errno == EINTR { continue }
             throw FapiaoError(code: "io.read", message: "cannot read \(path)", cause: String(cString: strerror(errno)))
         }
-    }
-
-    /// The read-ahead block with bytes not yet taken (the next one when the current one is used up), counting
-    /// each new block as read; nil at the end of the file.
-    private func nextBlock() throws -> DirectReadAhead.Block? {
-        if let block = current, taken < block.count { return block }
-        if let block = current { readAhead?.giveBack(block.buffer); current = nil }
-        guard !readAheadEnded, let block = readAhead?.next() else { return nil }
-        if let error = block.error { readAheadEnded = true; throw error }
-        guard block.count > 0 else { readAheadEnded = true; return nil }
-        current = block
-        taken = 0
-        bytesRead += Int64(block.count)
-        if countsProgress { ReadProgress.add(block.count) }
-        return block
     }
 }

@@ -45,10 +45,6 @@ struct RecordRow {
     }
 }
 
-/// Streams a stage record file as borrowed byte rows (`RecordRow`), checking its header first.
-///
-/// The byte-level counterpart of `RecordFileReader` for load's large inputs (invoices.csv, authority.csv):
-/// no `String` per field. (FapiaoIO may gain a shared byte reader; this one is private to load.)
 extension RecordRow {
     /// `body` applied to the one row `bytes` hold (its line break included); throws `load.corrupt_input` when
     /// they hold anything else (part of a row, or more than one).
@@ -73,6 +69,10 @@ extension RecordRow {
     }
 }
 
+/// Streams a stage record file as borrowed byte rows (`RecordRow`), checking its header first.
+///
+/// The byte-level counterpart of `RecordFileReader` for load's large inputs (invoices.csv, authority.csv):
+/// no `String` per field. (FapiaoIO may gain a shared byte reader; this one is private to load.)
 enum RecordRowReader {
     /// Calls `header` with the header's fields, then `body` with each data row.
     static func forEachRow(path: String, header: ([String]) throws -> Void, _ body: (RecordRow) throws -> Void) throws {
